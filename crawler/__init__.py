@@ -1,0 +1,1 @@
+"""Fetch report pages and attachments from government portals into a raw archive."""

@@ -1,0 +1,122 @@
+"""Typed records at the extraction boundary: what a reader hands the aligner, and
+what the extractor hands everyone else (CLI JSON, Parquet, DuckDB)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Report status values.  Only "ok" and "partial" carry cells.
+STATUS_OK = "ok"
+STATUS_PARTIAL = "partial"  # some table could not be placed; see warnings
+STATUS_NO_TEXT = "no text layer"  # scanned PDF or image: needs OCR
+STATUS_NO_TABLES = "no tables found"
+STATUS_FAILED = "failed"
+
+
+class ExtractionError(Exception):
+    """A document that cannot be read at all (corrupt, encrypted, unknown format)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One printed cell or text fragment, in reading order, with where it was found.
+
+    ``x`` is a horizontal position usable for column alignment (grid column for
+    HTML/DOCX/XLSX, x-centre in points for PDF, None for plain text); ``span``
+    is how many grid columns the cell covers.
+    """
+
+    text: str
+    loc: dict[str, Any]
+    x: float | None = None
+    span: int = 1
+
+
+@dataclass(slots=True)
+class Line:
+    """A printed row: a table row of a grid, a line of text, or a line of a PDF page.
+
+    ``cells`` is None for a prose line; for a table row it holds every cell,
+    blanks included (a blank cell in a grid is a printed blank, i.e. a null value).
+    """
+
+    text: str
+    loc: dict[str, Any]
+    cells: list[Token] | None = None
+    width: int | None = None  # the grid width of a table row (in columns)
+
+    @property
+    def is_table_row(self) -> bool:
+        return self.cells is not None
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader makes of one file: lines in reading order, plus page metadata."""
+
+    lines: list[Line]
+    media_type: str
+    title: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    pages: int | None = None
+    has_text: bool = True
+
+
+@dataclass(slots=True)
+class Cell:
+    table: str
+    row: str
+    col: str
+    value: float | int | None
+    raw: str
+    location: dict[str, Any]
+
+
+@dataclass(slots=True)
+class CheckResult:
+    check: str
+    scope: str
+    expected: float | int
+    actual: float | int
+    difference: float | int
+    blanks_involved: bool
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class ReportMeta:
+    source: str  # file path or URL the bytes came from
+    media_type: str
+    status: str
+    agency: str | None = None
+    year: int | None = None
+    format: str | None = None
+    title: str | None = None
+    published_on: str | None = None  # ISO date
+    sha256: str | None = None
+    pages: int | None = None
+    sections: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    extractor_version: str = ""
+
+
+@dataclass(slots=True)
+class Extraction:
+    report: ReportMeta
+    cells: list[Cell]
+    checks: list[CheckResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report": asdict(self.report),
+            "cells": [asdict(c) for c in self.cells],
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+    def value(self, table: str, row: str, col: str) -> float | int | None:
+        for c in self.cells:
+            if (c.table, c.row, c.col) == (table, row, col):
+                return c.value
+        raise KeyError((table, row, col))
