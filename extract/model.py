@@ -45,6 +45,8 @@ class Line:
     loc: dict[str, Any]
     cells: list[Token] | None = None
     width: int | None = None  # the grid width of a table row (in columns)
+    #: False for a one-cell line of a flattened table whose numbers run on into the next lines
+    complete: bool = True
 
     @property
     def is_table_row(self) -> bool:

@@ -63,7 +63,9 @@ def parse_title(title: str) -> TitleInfo | None:
     years = list(_YEAR.finditer(head))
     year = int(years[-1].group(1)) if years else None
     if years:
-        agency = head[: years[-1].start()] or head[years[-1].end() :]
+        # "XX局2024年…" or "2024年XX局…"; a stray word before the year ("正文2025年…") is shorter
+        before, after = head[: years[-1].start()], head[years[-1].end() :]
+        agency = before if len(before) >= len(after) else after
     else:
         agency = head
     agency = agency.strip("《》“”\"'：:-—_ ")

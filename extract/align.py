@@ -1,0 +1,218 @@
+"""Candidate rows to canonical cells: which printed row is which codebook row,
+and which printed number is which column.
+
+Rows are matched by an order-preserving alignment (dynamic programming) of the
+printed rows against the codebook's row sequence.  Each pairing scores the
+label's similarity (character bigrams, so spaces, typos such as "其他法律行政止
+公开", group labels sharing the line and label fragments all still score), plus
+a bonus for following the previously matched row: a row whose label was lost
+(OCR, page breaks) is placed by its neighbours.  A row that matches nothing
+well enough is left out and reported, never guessed into a wrong row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .codebook import REQUEST_EXTRA_COLUMNS, Row, Table
+from .model import Cell, Token
+from .numbers import clean, parse_value, to_unit
+from .rows import Candidate
+
+_NUMBERING = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.．、]")
+_NON_WORD = re.compile(r"[^\w]|_")
+
+MATCH_THRESHOLD = 0.3
+ADJACENCY_BONUS = 0.35
+COUNT_FIT_BONUS = 0.1
+
+
+def core(text: str) -> str:
+    """A label without numbering, punctuation or spaces: what is compared."""
+    return _NON_WORD.sub("", _NUMBERING.sub("", clean(text)))
+
+
+def bigrams(text: str) -> frozenset[str]:
+    if len(text) < 2:
+        return frozenset([text]) if text else frozenset()
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@lru_cache(maxsize=512)
+def _canon_bigrams(label: str) -> frozenset[str]:
+    return bigrams(core(label))
+
+
+def similarity(cand: frozenset[str], row: Row) -> float:
+    """How well a printed label names a codebook row, 0..1.
+
+    The share of the row's bigrams that the label contains, damped for short
+    labels: a two-character label like 其他 is weak evidence on its own.
+    """
+    if not cand:
+        return 0.0
+    best = 0.0
+    for label in row.labels:
+        canon = _canon_bigrams(label)
+        if not canon:
+            continue
+        m = len(cand & canon)
+        if not m:
+            continue
+        coverage = m / len(canon)
+        precision = m / len(cand)
+        score = max(coverage, 0.8 * precision) * (1 - math.exp(-(m + 1) / 3))
+        best = max(best, score)
+    return best
+
+
+@dataclass(slots=True)
+class Match:
+    candidate: Candidate
+    row: Row
+    score: float
+
+
+def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], float]:
+    """The best order-preserving assignment of candidates to rows, and its score."""
+    m, n = len(cands), len(rows)
+    grams = [bigrams(core(c.label)) for c in cands]
+    sims = [[similarity(g, r) for r in rows] for g in grams]
+    fits = [[COUNT_FIT_BONUS if _fits(c, r) else -COUNT_FIT_BONUS for r in rows] for c in cands]
+    neg = -1e9
+    # best[j + 1]: best score with the last matched row j (-1: none yet)
+    best = [0.0] + [neg] * n
+    back: list[list[tuple[int, int]]] = []  # per candidate: (prev state, new state) pairs chosen
+    for i in range(m):
+        new = best[:]  # skipping candidate i keeps every state
+        choice = [(-2, s) for s in range(n + 1)]  # -2: skipped
+        for prev in range(n + 1):
+            if best[prev] <= neg / 2:
+                continue
+            for k in range(prev, n):  # row k, after row prev - 1
+                gain = sims[i][k] - MATCH_THRESHOLD + fits[i][k]
+                if k == prev:  # directly follows the previous match
+                    gain += ADJACENCY_BONUS
+                if gain <= 0:
+                    continue
+                s = best[prev] + gain
+                if s > new[k + 1]:
+                    new[k + 1] = s
+                    choice[k + 1] = (prev, k + 1)
+        back.append(choice)
+        best = new
+    # trace back
+    state = max(range(n + 1), key=lambda s: best[s])
+    total = best[state]
+    matches: list[Match] = []
+    for i in range(m - 1, -1, -1):
+        prev, cur = back[i][state]
+        if prev == -2:
+            continue
+        matches.append(Match(cands[i], rows[cur - 1], sims[i][cur - 1]))
+        state = prev
+    matches.reverse()
+    return matches, total
+
+
+def assign(cands: list[Candidate], rows: tuple[Row, ...], threshold: float = 0.4) -> list[Match]:
+    """Best label match per row, order ignored.
+
+    For the active table, whose row labels are distinct words (规章, 行政许可…)
+    and whose blocks converters sometimes print out of order; a row without a
+    label cannot be placed here.
+    """
+    pairs = []
+    for i, c in enumerate(cands):
+        g = bigrams(core(c.label))
+        for k, r in enumerate(rows):
+            s = similarity(g, r)
+            if s >= threshold:
+                pairs.append((s + (COUNT_FIT_BONUS if _fits(c, r) else 0), i, k, s))
+    pairs.sort(key=lambda p: (-p[0], p[1]))
+    used_c: set[int] = set()
+    used_r: set[int] = set()
+    out = []
+    for _, i, k, s in pairs:
+        if i in used_c or k in used_r:
+            continue
+        used_c.add(i)
+        used_r.add(k)
+        out.append(Match(cands[i], rows[k], s))
+    out.sort(key=lambda m: cands.index(m.candidate))
+    return out
+
+
+def _fits(c: Candidate, r: Row) -> bool:
+    return len(c.values) == len(r.columns) or len([v for v in c.values if v.text.strip()]) == len(r.columns)
+
+
+# ------------------------------------------------------------------ columns
+
+
+@dataclass(slots=True)
+class ColumnMap:
+    """Grid columns of a table's header: grid position -> column key.
+
+    Built only where the layout gives positions (grids); it places the numbers
+    of a row that prints fewer or more columns than the codebook has.
+    """
+
+    by_x: dict[int, str]
+
+    def key_at(self, x: float | None) -> str | None:
+        return None if x is None else self.by_x.get(int(x))
+
+
+def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
+    by_x: dict[int, str] = {}
+    names = {core(lbl): c.key for c in table.columns for lbl in c.labels}
+    names.update({core(v): k for k, v in REQUEST_EXTRA_COLUMNS.items()})
+    for t in header_tokens:
+        if t.x is None or t.loc.get("kind") == "pdf":
+            continue
+        key = names.get(core(t.text))
+        if key:
+            for x in range(int(t.x), int(t.x) + t.span):
+                by_x.setdefault(x, key)
+    return ColumnMap(by_x) if by_x else None
+
+
+def place_values(
+    values: list[Token], columns: tuple[str, ...], cmap: ColumnMap | None
+) -> tuple[list[tuple[str, Token]], str | None]:
+    """Pair each printed value with a column key.  Returns the pairs and a
+    warning when the row printed a different number of values than expected."""
+    vals = list(values)
+    n = len(columns)
+    while len(vals) > n and not vals[0].text.strip():
+        vals.pop(0)  # an empty sub-label cell in front of the numbers
+    while len(vals) > n and not vals[-1].text.strip():
+        vals.pop()
+    if cmap and all(v.x is not None for v in vals):
+        keyed = [(cmap.key_at(v.x), v) for v in vals]
+        placed = [(k, v) for k, v in keyed if k in columns]
+        if len({k for k, _ in placed}) == len(placed) and (len(vals) != n or len(placed) == n):
+            warn = None if len(placed) == n else f"{len(placed)} of {n} columns printed"
+            return placed, warn
+    if len(vals) == n:
+        return list(zip(columns, vals, strict=True)), None
+    if len(vals) > n:
+        return list(zip(columns, vals[-n:], strict=True)), f"{len(vals)} values for {n} columns; kept the last {n}"
+    if not vals:
+        return [], "no values"
+    # Fewer values and no positions: the first and last columns are the table's
+    # edges (本年制发件数 … 现行有效件数, 自然人 … 总计); a middle column is the one lost.
+    pairs = list(zip(columns[: len(vals) - 1], vals[:-1], strict=True)) + [(columns[-1], vals[-1])]
+    missing = [c for c in columns if c not in {k for k, _ in pairs}]
+    return pairs, f"{len(vals)} values for {n} columns; not placed: {', '.join(missing)}"
+
+
+def make_cell(table: Table, row: str, col: str, tok: Token) -> Cell:
+    parsed = parse_value(tok.text)
+    unit = table.column(col).unit
+    value = to_unit(parsed, unit) if parsed.is_value else None
+    return Cell(table.key, row, col, value, tok.text, tok.loc)

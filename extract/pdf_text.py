@@ -1,0 +1,128 @@
+"""PDF text layer to a Document of lines, with a bounding box for every word.
+
+pypdfium2 (PDFium, Apache-2.0/BSD) was chosen over pdfplumber/pdfminer (MIT,
+about 17 pages/s) and PyMuPDF (AGPL, which would bind the project to its
+licence) by the figures in ``benchmarks/README.md``: it reads the text layer
+with character boxes at a few hundred pages a second and keeps the project
+permissively licensed.  Tables are not detected geometrically: a report row is
+a line of words whose tail is numbers, which survives wrapped labels, rotated
+group labels and page breaks inside a table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2 as pdfium
+
+from .model import Document, ExtractionError, Line, Token
+from .text_tables import PAGE_NUMBER
+
+#: fewer printable characters than this per page means a scan, not a text layer
+MIN_CHARS_PER_PAGE = 20
+_SPACE = frozenset(" \t\u00a0\u3000")
+
+
+def _words(tp: pdfium.PdfTextPage, page_no: int) -> list[list[Token]]:
+    """PDFium's lines (it inserts CR LF between text lines) split into words with boxes."""
+    n = tp.count_chars()
+    text = tp.get_text_range(0, n) if n else ""
+    lines: list[list[Token]] = []
+    cur: list[Token] = []
+    word: list[str] = []
+    box = [0.0, 0.0, 0.0, 0.0]
+
+    def end_word() -> None:
+        if word:
+            x0, y0, x1, y1 = box
+            cur.append(
+                Token(
+                    "".join(word),
+                    {"kind": "pdf", "page": page_no, "bbox": [round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)]},
+                    x=(x0 + x1) / 2,
+                )
+            )
+            word.clear()
+
+    for i, ch in enumerate(text[:n]):
+        if ch in "\r\n":
+            end_word()
+            if ch == "\n" and cur:
+                lines.append(cur)
+                cur = []
+            continue
+        if ch in _SPACE:
+            end_word()
+            continue
+        x0, y0, x1, y1 = tp.get_charbox(i)
+        if not word:
+            box = [x0, y0, x1, y1]
+        else:
+            box = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+        word.append(ch)
+    end_word()
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _bbox(tokens: list[Token]) -> list[float]:
+    boxes = [t.loc["bbox"] for t in tokens]
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _same_line(a: list[float], b: list[float]) -> bool:
+    """Two boxes on one printed line: their vertical extents overlap by half the smaller height."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    h = min(a[3] - a[1], b[3] - b[1])
+    return h > 0 and overlap > 0.5 * h and b[0] >= a[2] - 1
+
+
+def read_pdf(data: bytes) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise ExtractionError("encrypted PDF (password required)") from e
+        raise ExtractionError(f"corrupt PDF: {msg}") from e
+    try:
+        lines: list[Line] = []
+        printable = 0
+        pages = len(pdf)
+        for p in range(pages):
+            page = pdf[p]
+            tp = page.get_textpage()
+            merged: list[list[Token]] = []
+            for words in _words(tp, p + 1):
+                if merged and _same_line(_bbox(merged[-1]), _bbox(words)):
+                    merged[-1].extend(words)
+                else:
+                    merged.append(words)
+            for words in merged:
+                text = " ".join(w.text for w in words)
+                printable += sum(len(w.text) for w in words)
+                if PAGE_NUMBER.match(text):
+                    continue
+                loc = {"kind": "pdf", "page": p + 1, "bbox": [round(v, 1) for v in _bbox(words)]}
+                lines.append(Line(text, loc, cells=words, complete=True))
+            tp.close()
+            page.close()
+        meta = {}
+        try:
+            meta = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+        except Exception:  # noqa: BLE001 - metadata is optional decoration
+            pass
+    finally:
+        pdf.close()
+    has_text = printable >= MIN_CHARS_PER_PAGE * max(1, min(pages, 3))
+    return Document(
+        lines=lines, media_type="application/pdf", title=meta.get("Title", ""), meta=meta, pages=pages, has_text=has_text
+    )
+
+
+_PDF_MAGIC = re.compile(rb"^\s*%PDF-")
+
+
+def is_pdf(data: bytes) -> bool:
+    return bool(_PDF_MAGIC.match(data[:1024]))

@@ -1,0 +1,161 @@
+"""One document in, one report out: bytes + media type (+ URL) → Extraction.
+
+Pure: no file or network access, so the CLI, the archive extractor and the
+tests all call the same function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from .checks import run_checks
+from .codebook import SECTIONS
+from .metadata import read_meta
+from .model import (
+    STATUS_NO_TABLES,
+    STATUS_NO_TEXT,
+    STATUS_OK,
+    STATUS_PARTIAL,
+    Document,
+    Extraction,
+    ExtractionError,
+    ReportMeta,
+)
+from .sections import split_sections
+from .tables import detect_format, extract_active, extract_requests, extract_review
+
+#: bump when a change alters extracted values: archived documents get re-extracted
+EXTRACTOR_VERSION = "1.0.0"
+
+HTML = "text/html"
+TEXT = "text/plain"
+MARKDOWN = "text/markdown"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLS = "application/vnd.ms-excel"
+DOC = "application/msword"
+IMAGE = "image/*"
+
+_BY_SUFFIX = {
+    ".html": HTML, ".htm": HTML, ".shtml": HTML, ".xhtml": HTML, ".jsp": HTML, ".asp": HTML, ".aspx": HTML,
+    ".txt": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN, ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX,
+    ".xls": XLS, ".doc": DOC, ".wps": DOC, ".et": XLS,
+    ".png": IMAGE, ".jpg": IMAGE, ".jpeg": IMAGE, ".gif": IMAGE, ".tif": IMAGE, ".tiff": IMAGE, ".bmp": IMAGE,
+}  # fmt: skip
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def sniff_media_type(data: bytes, name: str | None = None, declared: str | None = None) -> str:
+    """The content decides where it can (magic bytes); the name or header otherwise."""
+    head = data[:2048]
+    if head.lstrip().startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(_IMAGE_MAGIC):
+        return IMAGE
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if any(n.startswith("word/") for n in names):
+            return DOCX
+        if any(n.startswith("xl/") for n in names):
+            return XLSX
+    if head.startswith(_OLE):
+        suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
+        return XLS if suffix in (".xls", ".et") else DOC
+    if declared:
+        base = declared.split(";")[0].strip().lower()
+        if base in (HTML, "application/xhtml+xml"):
+            return HTML
+    suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    low = head.lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<meta" in low:
+        return HTML
+    return TEXT
+
+
+def read_document(data: bytes, media_type: str) -> Document:
+    if media_type == HTML:
+        from .html_tables import read_html
+
+        return read_html(data)
+    if media_type in (TEXT, MARKDOWN):
+        from .text_tables import read_text
+
+        return read_text(data, media_type)
+    if media_type == PDF:
+        from .pdf_text import read_pdf
+
+        return read_pdf(data)
+    if media_type == DOCX:
+        from .docx_tables import read_docx
+
+        return read_docx(data)
+    if media_type in (XLSX, XLS):
+        from .xlsx_tables import read_workbook
+
+        return read_workbook(data, media_type)
+    if media_type == IMAGE:
+        return Document(lines=[], media_type=IMAGE, has_text=False)
+    if media_type == DOC:
+        raise ExtractionError("legacy Word (.doc/.wps) binary: not readable without conversion; convert to DOCX or PDF")
+    raise ExtractionError(f"unknown format {media_type!r}")
+
+
+def extract(
+    data: bytes, media_type: str | None = None, url: str | None = None, name: str | None = None
+) -> Extraction:
+    """Extract one report.  Raises ExtractionError only for a document that cannot be read at all."""
+    media_type = media_type or sniff_media_type(data, name or url)
+    source = url or name or ""
+    report = ReportMeta(
+        source=source,
+        media_type=media_type,
+        status=STATUS_OK,
+        sha256=hashlib.sha256(data).hexdigest(),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    doc = read_document(data, media_type)
+    report.pages = doc.pages
+    if not doc.has_text:
+        report.status = STATUS_NO_TEXT
+        report.warnings.append("no text layer (scanned PDF or image): needs OCR")
+        return Extraction(report, [], [])
+
+    secs = split_sections(doc.lines)
+    body = "\n".join(ln.text for ln in doc.lines[:200])
+    meta = read_meta(doc, secs.preamble, body, url)
+    report.title, report.agency, report.year, report.published_on = meta.title, meta.agency, meta.year, meta.published_on
+    for number, key, _, _ in SECTIONS:
+        if number in secs.by_number:
+            report.sections[key] = secs.text(number)
+
+    fmt = detect_format(secs.text(2), report.year)
+    report.format = fmt
+    if fmt == "legacy":
+        report.warnings.append("legacy format (before 2019): no national tables; text and metadata only")
+        return Extraction(report, [], [])
+
+    active = extract_active(secs.lines(2), fmt)
+    requests = extract_requests(secs.lines(3), fmt)
+    review = extract_review(secs.lines(4))
+    cells = active.cells + requests.cells + review.cells
+    for res in (active, requests, review):
+        report.warnings.extend(res.warnings)
+    missing = [name for name, res in (("active", active), ("requests", requests), ("review_litigation", review))
+               if not res.found]  # fmt: skip
+    if not cells:
+        report.status = STATUS_NO_TABLES
+    elif missing:
+        report.status = STATUS_PARTIAL
+        report.warnings.append(f"tables not found: {', '.join(missing)}")
+    return Extraction(report, cells, run_checks(cells))

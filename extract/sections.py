@@ -1,0 +1,67 @@
+"""Split a document's lines into the six sections of the report.
+
+A heading is a short line that starts with the section's Chinese numeral and
+names one of its keywords (titles vary: "四、因政府信息公开工作被申请行政复议和
+提起行政诉讼情况", "五、存在的主要问题及整改措施").  Headings must come in
+order, which keeps table rows such as "三、本年度办理结果" and "四、结转下年度继续
+办理" from being taken for section titles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .codebook import SECTIONS
+from .model import Line
+from .numbers import clean
+
+_HEAD = re.compile(r"^([一二三四五六])[、.,，]")
+_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+#: longest heading line, in characters, before it counts as prose that happens to start with a numeral
+MAX_HEADING = 48
+
+
+@dataclass
+class Sections:
+    preamble: list[Line] = field(default_factory=list)
+    by_number: dict[int, list[Line]] = field(default_factory=dict)
+    headings: dict[int, Line] = field(default_factory=dict)
+
+    def lines(self, number: int) -> list[Line]:
+        return self.by_number.get(number, [])
+
+    def text(self, number: int) -> str:
+        return "\n".join(line.text for line in self.lines(number))
+
+
+def heading_number(text: str) -> int | None:
+    t = clean(text)
+    m = _HEAD.match(t)
+    if not m or len(t) > MAX_HEADING:
+        return None
+    n = _NUM[m.group(1)]
+    keywords = SECTIONS[n - 1][3]
+    head = t[: MAX_HEADING]
+    return n if any(k in head for k in keywords) else None
+
+
+def split_sections(lines: list[Line]) -> Sections:
+    out = Sections()
+    current = 0
+    for line in lines:
+        text = line.text
+        if line.cells is not None and len([c for c in line.cells if c.text]) > 1 and line.width is not None:
+            n = None  # a grid row with several cells is never a heading
+        else:
+            n = heading_number(text)
+        if n is not None and n > current:
+            current = n
+            out.headings[n] = line
+            out.by_number.setdefault(n, [])
+            continue
+        if current == 0:
+            out.preamble.append(line)
+        else:
+            out.by_number[current].append(line)
+    return out

@@ -1,0 +1,61 @@
+"""Plain text and markdown (tables flattened by a web page's text view, a
+PDF-to-markdown converter or OCR) to a Document of lines.
+
+Three shapes are told apart per line:
+
+* ``cell |`` — one cell per line (a page's text view); merged cells leave
+  trailing ``|||``.  These lines are a stream: a row's numbers run on over
+  several lines until the next label.
+* ``a | b | c`` or ``| a | b |`` — one row per line (markdown and the
+  row-per-line variant): each such line is a complete row.
+* anything else — prose; inside a table section it may be a label that
+  floated out of its table (OCR markdown does that).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .decode import decode
+from .model import Document, Line, Token
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING_MD = re.compile(r"^\s*#{1,6}\s+")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+
+
+def _split_pipes(line: str) -> list[str]:
+    parts = [p.strip() for p in line.split("|")]
+    if parts and parts[0] == "" and line.lstrip().startswith("|"):
+        parts = parts[1:]
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
+    text = data if isinstance(data, str) else decode(data, html=False)[0]
+    lines: list[Line] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        s = raw.strip()
+        if not s or _SEPARATOR.match(s) or PAGE_NUMBER.match(s):
+            continue
+        if _HEADING_MD.match(s):
+            # "## 表三：..." captions that a converter repeats over every table fragment
+            s = _HEADING_MD.sub("", s).strip()
+            if s.startswith("表") and "：" in s[:4]:
+                continue
+        loc = {"kind": "text", "line": n}
+        if "|" in s:
+            cells = _split_pipes(s)
+            if not cells:
+                continue
+            complete = len(cells) > 1 or s.startswith("|")
+            tokens = [Token(c, {"kind": "text", "line": n, "cell": i}) for i, c in enumerate(cells)]
+            lines.append(Line(" ".join(c for c in cells if c), loc, cells=tokens, complete=complete))
+        else:
+            # a prose line, or a row whose cells a converter printed without pipes ("行政许可 0")
+            words = s.split()
+            tokens = [Token(w, {"kind": "text", "line": n, "word": i}) for i, w in enumerate(words)]
+            lines.append(Line(s, loc, cells=tokens, complete=True))
+    return Document(lines=lines, media_type=media_type)
