@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", help="crawl only this district (e.g. 巴南区)")
     p.add_argument("--since", type=int, metavar="YEAR", help="skip reports for statistics years before YEAR")
     p.add_argument("--no-progress", action="store_true", help="no live progress bar")
+    p.add_argument("--delay", type=float, metavar="SECONDS", help="minimum gap between requests to a host (default 1)")
+    p.add_argument("--per-host", type=int, metavar="N", help="concurrent requests per host (default 2)")
+    p.add_argument("--global-limit", type=int, metavar="N", help="concurrent requests in total (default 16)")
+    p.add_argument("--user-agent", help="User-Agent header (default names nianbao and its contact URL)")
+    p.add_argument("--max-pages", type=int, metavar="N", help="list pages per column (default 100)")
+    p.add_argument("--max-depth", type=int, metavar="N", help="sub-column depth below a start column (default 3)")
+    p.add_argument("--retry-base", type=float, metavar="SECONDS", help="first retry backoff (default 1)")
     _add_data_dir(p)
 
     p = sub.add_parser("load", help="write Parquet and build the DuckDB database with its views")

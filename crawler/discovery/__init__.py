@@ -1,0 +1,1 @@
+"""Find report pages in portal columns; one module per CMS family, pure functions (text in, records out)."""

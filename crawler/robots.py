@@ -1,0 +1,74 @@
+"""robots.txt, read once per origin and obeyed for every request to it.
+
+Parsed with Protego (Scrapy's parser).  A missing robots.txt (any 4xx) allows
+everything, as the convention says; a server error or an unreachable file
+disallows the origin for this run, because "cannot tell" must not become
+"allowed".  Crawl-delay, when larger than ours, becomes the host's delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+
+@dataclass
+class RobotsRule:
+    parser: Protego | None  # None: everything allowed
+    blocked_reason: str | None = None  # set: everything disallowed
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        if self.blocked_reason:
+            return False
+        return self.parser is None or self.parser.can_fetch(url, user_agent)
+
+
+def parse_robots(status: int | None, body: bytes) -> RobotsRule:
+    """The rule for an origin from the answer to its /robots.txt."""
+    if status is None or status >= 500:
+        return RobotsRule(
+            None, f"robots.txt unavailable (HTTP {status})" if status else "robots.txt unreachable"
+        )
+    if status >= 400 or status < 200:
+        return RobotsRule(None)
+    return RobotsRule(Protego.parse(body.decode("utf-8", "replace")))
+
+
+def robots_url(url: str) -> str:
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc}/robots.txt"
+
+
+# fetch_robots(url) -> (status or None, body)
+FetchRobots = Callable[[str], Awaitable[tuple[int | None, bytes]]]
+
+
+class Robots:
+    def __init__(self, user_agent: str, on_delay: Callable[[str, float], None] | None = None):
+        self.user_agent = user_agent
+        self._on_delay = on_delay
+        self._rules: dict[str, asyncio.Future[RobotsRule]] = {}
+
+    async def rule(self, url: str, fetch: FetchRobots) -> RobotsRule:
+        key = robots_url(url)
+        fut = self._rules.get(key)
+        if fut is None:
+            fut = self._rules[key] = asyncio.get_running_loop().create_future()
+            try:
+                status, body = await fetch(key)
+                rule = parse_robots(status, body)
+            except Exception as e:  # any failure to read it: cannot tell, so disallow
+                rule = RobotsRule(None, f"robots.txt unreadable ({e})")
+            if rule.parser is not None and self._on_delay:
+                delay = rule.parser.crawl_delay(self.user_agent)
+                if delay:
+                    self._on_delay(urlsplit(url).netloc.lower(), float(delay))
+            fut.set_result(rule)
+        return await fut
+
+    async def allowed(self, url: str, fetch: FetchRobots) -> bool:
+        return (await self.rule(url, fetch)).allows(url, self.user_agent)

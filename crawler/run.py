@@ -1,0 +1,510 @@
+"""``nianbao crawl``: find every report of the selected sources and archive it.
+
+One Crawl object drives all sources at once: each source walks its column
+(list pages, sub-columns, report pages, attachments) as concurrent tasks,
+and the shared politeness book decides when a request may actually go out —
+per host, with a global cap — so many portals progress in parallel while no
+single host sees more than its share.
+
+Resumability comes from the ledger: an interrupted run is resumed (addresses
+already fetched in it are read back from the archive instead of fetched
+again); a new run asks the server conditionally (ETag / Last-Modified) and
+keeps the stored copy on 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from crawler import registry
+from crawler.archive import Archive, read_payload
+from crawler.charset import decode_html
+from crawler.client import ClientConfig, Fetcher, FetchResult, now_iso
+from crawler.discovery import generic, scripted, trs
+from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
+from crawler.ledger import Ledger
+from crawler.politeness import Politeness, PolitenessConfig
+from crawler.retries import RetryPolicy
+from crawler.robots import Robots
+from extract.titles import is_report_title, parse_title
+
+log = logging.getLogger("nianbao.crawl")
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    politeness: PolitenessConfig = field(default_factory=PolitenessConfig)
+    client: ClientConfig = field(default_factory=ClientConfig)
+    max_pages: int = 100  # list pages per column
+    max_depth: int = 3  # sub-column levels below the start column
+    since: int | None = None  # skip reports of statistics years before this
+    progress: bool = True
+
+
+@dataclass
+class SourceStats:
+    pages: int = 0  # HTTP answers received (any status)
+    reused: int = 0  # read back from the archive (resumed run or 304)
+    reports: int = 0
+    attachments: int = 0
+    blocked: int = 0
+    errors: int = 0
+    refused: int = 0  # robots.txt, off-domain or private-address refusals
+    skipped_since: int = 0
+    expected: int = 0  # list items the columns announce (where they do)
+    found: int = 0  # list items found in those columns
+    columns: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hints:
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+
+
+_TRUNCATED = ("...", "…", "..")
+
+
+class Crawl:
+    def __init__(self, sources: list[registry.Source], data_dir: Path, config: CrawlConfig):
+        self.sources = sources
+        self.data_dir = Path(data_dir)
+        self.config = config
+        self.stats = {s.id: SourceStats() for s in sources}
+        self.claimed: set[str] = set()
+        self._bar = None
+
+    # --- plumbing ----------------------------------------------------------
+    def warn(self, src: registry.Source, message: str) -> None:
+        self.stats[src.id].warnings.append(message)
+        if self._bar is not None:
+            self._bar.write(f"warning: {src.id}: {message}", file=sys.stderr)
+        else:
+            log.warning("%s: %s", src.id, message)
+
+    def _tick(self, total: int = 0, done: int = 0) -> None:
+        if self._bar is not None:
+            if total:
+                self._bar.total = (self._bar.total or 0) + total
+                self._bar.refresh()
+            if done:
+                self._bar.update(done)
+
+    async def _robots_fetch(self, src: registry.Source, url: str) -> tuple[int | None, bytes]:
+        res = await self.fetcher.fetch(url, domains=src.domains(), allow_private=src.allow_private,
+                                       per_host=src.per_host, delay=src.delay, check_blocks=False)  # fmt: skip
+        if res.status is None:
+            return None, b""
+        if res.status in (412, 202) or res.outcome == "refused":
+            return 404, b""  # an anti-bot answer on robots.txt is no rule set
+        return res.status, res.body
+
+    def _robots_check(self, src: registry.Source):
+        async def check(url: str) -> bool:
+            return await self.robots.allowed(url, lambda u: self._robots_fetch(src, u))
+
+        return check
+
+    # --- one address ---------------------------------------------------------
+    async def get(self, src: registry.Source, url: str, role: str, hints: Hints = Hints(),
+                  parent: str | None = None) -> tuple[dict | None, bytes | None]:  # fmt: skip
+        """Fetch (or reuse) one address and record it; (ledger row, body) — body None if unusable."""
+        if url in self.claimed:
+            return None, None
+        self.claimed.add(url)
+        st = self.stats[src.id]
+        self._tick(total=1)
+        try:
+            return await self._get(src, url, role, hints, parent, st)
+        finally:
+            self._tick(done=1)
+
+    async def _get(self, src, url, role, hints, parent, st):
+        prev = self.ledger.get(url)
+        if (
+            prev is not None
+            and prev["source_id"] != src.id
+            and prev["status"] == "ok"
+            and prev["run_id"] == self.run_id
+        ):
+            return None, None  # another source of this run already has it
+        if (
+            self.resumed
+            and prev is not None
+            and prev["run_id"] == self.run_id
+            and prev["status"] in ("ok", "blocked")
+        ):
+            st.reused += 1
+            return self._reuse(prev, st)
+        conditional = {}
+        if prev is not None and prev["status"] == "ok" and prev["sha256"]:
+            if prev["etag"]:
+                conditional["If-None-Match"] = prev["etag"]
+            if prev["last_modified"]:
+                conditional["If-Modified-Since"] = prev["last_modified"]
+        res: FetchResult = await self.fetcher.fetch(
+            url, domains=src.domains(), allow_private=src.allow_private, conditional=conditional or None,
+            robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
+        )  # fmt: skip
+        now = now_iso()
+        row = {
+            "url": url, "final_url": res.final_url, "source_id": src.id, "district": src.district,
+            "level": src.level, "role": role, "http_status": res.status, "fetched_at": now, "checked_at": now,
+            "etag": res.header("etag"), "last_modified": res.header("last-modified"), "error": res.error,
+            "parent_url": parent, "title": hints.title, "agency_hint": hints.agency or src.agency,
+            "year_hint": hints.year, "published_hint": hints.published, "legacy_tls": int(res.legacy_tls),
+            "attempts": res.attempts, "run_id": self.run_id,
+        }  # fmt: skip
+        if res.status is not None:
+            st.pages += 1
+        if res.legacy_tls and src.host not in self._legacy_reported:
+            self._legacy_reported.add(src.host)
+            self.warn(src, f"{url}: server needs legacy TLS; fetched with a legacy TLS context")
+        if res.outcome == "ok":
+            saved = await self.archive.save(dict(row, status="ok"), res)
+            return saved, res.body
+        if res.outcome == "not_modified" and prev is not None:
+            st.reused += 1
+            keep = dict(prev, checked_at=now, run_id=self.run_id, source_id=src.id, role=role, parent_url=parent,
+                        title=hints.title or prev["title"], agency_hint=row["agency_hint"] or prev["agency_hint"],
+                        year_hint=hints.year or prev["year_hint"],
+                        published_hint=hints.published or prev["published_hint"], error=None)  # fmt: skip
+            await self.archive.save(keep)
+            return keep, read_payload(self.data_dir, prev["sha256"])
+        if res.outcome == "blocked":
+            st.blocked += 1
+            self.warn(src, res.error or f"{url}: blocked")
+            await self.archive.save(dict(row, status="blocked"))
+            return None, None
+        status = "refused" if res.outcome == "refused" else "error"
+        if status == "refused":
+            st.refused += 1
+        else:
+            st.errors += 1
+        self.warn(src, res.error or f"{url}: failed")
+        if prev is not None and prev["status"] == "ok":
+            await self.archive.save(dict(prev, checked_at=now, error=res.error, run_id=self.run_id))
+        else:
+            await self.archive.save(dict(row, status=status))
+        return None, None
+
+    def _reuse(self, prev: dict, st: SourceStats) -> tuple[dict | None, bytes | None]:
+        if prev["status"] != "ok":
+            st.blocked += prev["status"] == "blocked"
+            return None, None
+        return prev, read_payload(self.data_dir, prev["sha256"])
+
+    # --- reports -------------------------------------------------------------
+    def _report_hints(self, link: Link) -> Hints:
+        title = link.best_title
+        info = parse_title(title)
+        published = link.date or trs.published_from_url(link.url)
+        return Hints(title=title, agency=info.agency if info else None, year=info.year if info else None,
+                     published=published)  # fmt: skip
+
+    async def report(self, src: registry.Source, link: Link, maybe: bool = False) -> None:
+        """Fetch a report page (or file) and its attachments; ``maybe``: decide by the page's own title."""
+        hints = self._report_hints(link)
+        st = self.stats[src.id]
+        if self.config.since and hints.year and hints.year < self.config.since:
+            st.skipped_since += 1
+            return
+        role = "candidate" if maybe else "report"
+        row, body = await self.get(src, link.url, role, hints)
+        if row is None or body is None:
+            return
+        media = row.get("media_type") or ""
+        if "html" not in media:
+            if not maybe:
+                st.reports += 1
+            return
+        html = decode_html(body, None).text
+        if maybe:
+            own = page_title(html) or ""
+            info = parse_title(own)
+            if info is None:
+                return
+            hints = Hints(title=own, agency=info.agency, year=info.year, published=hints.published)
+            if self.config.since and hints.year and hints.year < self.config.since:
+                st.skipped_since += 1
+                return
+            row = dict(row, role="report", title=own, agency_hint=hints.agency or row["agency_hint"],
+                       year_hint=hints.year)  # fmt: skip
+            await self.archive.save(row)
+        st.reports += 1
+        files = attachment_links(extract_links(html, row["final_url"] or link.url))
+        await asyncio.gather(*(self.attachment(src, f, link.url, hints) for f in files))
+
+    async def attachment(self, src: registry.Source, link: Link, parent: str, hints: Hints) -> None:
+        h = Hints(
+            title=link.best_title or None, agency=hints.agency, year=hints.year, published=hints.published
+        )
+        row, _ = await self.get(src, link.url, "attachment", h, parent=parent)
+        if row is not None:
+            self.stats[src.id].attachments += 1
+
+    def _item(self, src: registry.Source, link: Link):
+        title = link.best_title
+        if is_report_title(title):
+            return self.report(src, link)
+        if any(title.rstrip().endswith(t) for t in _TRUNCATED) or not title.strip():
+            return self.report(src, link, maybe=True)
+        return None
+
+    # --- columns -------------------------------------------------------------
+    def _column_record(self, src, column, kind, expected, found, extra=0, note=None) -> None:
+        st = self.stats[src.id]
+        rec = {"source_id": src.id, "column_url": column, "kind": kind, "expected": expected, "found": found,
+               "fetched_extra": extra, "note": note, "run_id": self.run_id}  # fmt: skip
+        st.columns.append(rec)
+        self.ledger.record_column(rec)
+        if expected is not None:
+            st.expected += expected
+            st.found += found
+
+    async def column(self, src: registry.Source, url: str, depth: int) -> None:
+        """A TRS-style column: its list pages, entries, sub-columns, and any script-loaded remainder."""
+        row, body = await self.get(src, url, "list")
+        if body is None:
+            return
+        html = decode_html(body, (row or {}).get("media_type")).text
+        first = trs.parse_list_page(html, row["final_url"] or url, url)
+        items: dict[str, Link] = {i.url: i for i in first.items}
+        subs = list(first.subcolumns)
+        max_pages = src.max_pages or self.config.max_pages
+        kind, expected, extra, note = "trs", None, 0, None
+        if first.page_count:
+            pages, cut = trs.page_urls(url, first.page_count, max_pages)
+            if cut:
+                self.warn(src, f"{url}: column has {first.page_count.pages} list pages; only the first "
+                               f"{max_pages} are fetched (max_pages)")  # fmt: skip
+            expected = first.page_count.total
+            results = await asyncio.gather(*(self.get(src, p, "list") for p in pages))
+            for (prow, pbody), _p in zip(results, pages, strict=True):
+                if pbody is None:
+                    continue
+                page = trs.parse_list_page(
+                    decode_html(pbody, prow.get("media_type")).text, prow["final_url"], url
+                )
+                for i in page.items:
+                    items.setdefault(i.url, i)
+                subs.extend(s for s in page.subcolumns if s not in subs)
+        model = scripted.parse_list_model(html)
+        if model is not None:
+            kind, expected = model.kind, model.expected
+            statics = scripted.static_page_urls(row["final_url"] or url, model.static_pages, max_pages)
+            results = await asyncio.gather(*(self.get(src, p, "list") for p in statics))
+            for prow, pbody in results:
+                if pbody is None:
+                    continue
+                page = trs.parse_list_page(decode_html(pbody, None).text, prow["final_url"], url)
+                for i in page.items:
+                    if i.url not in items:
+                        items[i.url] = i
+                        extra += 1
+            if expected is not None and len(items) < expected:
+                note = (f"{len(items)} of {expected} entries found; the rest load through a search API "
+                        "whose address the page does not give")  # fmt: skip
+                self.warn(src, f"{url}: {note}")
+        hanweb, hlinks = scripted.parse_hanweb(html, row["final_url"] or url)
+        if hanweb is not None:
+            found_extra, note = await self._hanweb_rest(src, url, hanweb, hlinks, items)
+            kind, expected, extra = hanweb.kind, hanweb.expected, found_extra
+        self._column_record(src, url, kind, expected, len(items), extra, note)
+        tasks = [t for t in (self._item(src, i) for i in items.values()) if t is not None]
+        if depth >= (src.max_depth if src.max_depth is not None else self.config.max_depth):
+            if subs:
+                self.warn(
+                    src, f"{url}: {len(subs)} sub-column(s) below the depth limit not crawled (max_depth)"
+                )
+        else:
+            tasks += [self.column(src, s, depth + 1) for s in subs]
+        await asyncio.gather(*tasks)
+
+    async def _hanweb_rest(self, src, url, info, first_links, items) -> tuple[int, str | None]:
+        for link in first_links:
+            items.setdefault(trs.canonical_url(link.url), link)
+        if info.expected is None or len(items) >= info.expected:
+            return 0, None
+        if info.endpoint is None:
+            note = f"{len(items)} of {info.expected} entries found; dataproxy address not on the page"
+            self.warn(src, f"{url}: {note}")
+            return 0, note
+        per = info.per_page or 15
+        before = len(items)
+        start = len(items) + 1
+        max_pages = src.max_pages or self.config.max_pages
+        requests = []
+        while start <= info.expected and len(requests) < max_pages:
+            end = min(info.expected, start + per * 3 - 1)
+            requests.append(scripted.hanweb_request(info.endpoint, start, end, per))
+            start = end + 1
+        results = await asyncio.gather(*(self.get(src, r, "list") for r in requests))
+        for (prow, pbody), req in zip(results, requests, strict=True):
+            if pbody is None:
+                continue
+            for link in scripted.parse_hanweb_records(
+                decode_html(pbody, None).text, prow["final_url"] or req
+            ):
+                items.setdefault(trs.canonical_url(link.url), link)
+        note = None
+        if len(items) < info.expected:
+            note = f"{len(items)} of {info.expected} entries found after asking dataproxy.jsp"
+            self.warn(src, f"{url}: {note}")
+        return len(items) - before, note
+
+    async def generic_column(self, src: registry.Source) -> None:
+        """Breadth-first inside the column path, to ``max_depth`` link hops."""
+        max_depth = src.max_depth if src.max_depth is not None else self.config.max_depth
+        max_pages = src.max_pages or self.config.max_pages
+        frontier, fetched, reports = [src.start_url], 0, {}
+        for depth in range(max_depth + 1):
+            if not frontier:
+                break
+            batch = frontier[: max(0, max_pages - fetched)]
+            if len(batch) < len(frontier):
+                self.warn(src, f"{src.start_url}: page limit {max_pages} reached; {len(frontier) - len(batch)} "
+                               "pages not visited (max_pages)")  # fmt: skip
+            fetched += len(batch)
+            results = await asyncio.gather(*(self.get(src, u, "list") for u in batch))
+            nxt: list[str] = []
+            for (row, body), u in zip(results, batch, strict=True):
+                if body is None:
+                    continue
+                page = generic.parse_generic(
+                    decode_html(body, None).text, row["final_url"] or u, src.start_url
+                )
+                for r in page.reports:
+                    reports.setdefault(trs.canonical_url(r.url), r)
+                nxt.extend(f for f in page.follow if f not in self.claimed and f not in nxt)
+            frontier = nxt
+            if depth == max_depth and frontier:
+                self.warn(src, f"{src.start_url}: depth limit {max_depth} reached; {len(frontier)} pages not "
+                               "visited (max_depth)")  # fmt: skip
+        self._column_record(src, column_dir(src.start_url), "generic", None, len(reports))
+        await asyncio.gather(*(self.report(src, link) for link in reports.values()))
+
+    async def source(self, src: registry.Source) -> None:
+        try:
+            if src.cms == "generic":
+                await self.generic_column(src)
+            else:
+                await self.column(src, src.start_url, 0)
+        except Exception as e:  # one broken source must not stop the others
+            self.stats[src.id].errors += 1
+            self.warn(src, f"{src.start_url}: crawl aborted: {type(e).__name__}: {e}")
+            log.debug("source %s failed", src.id, exc_info=True)
+
+    # --- the run -------------------------------------------------------------
+    async def run(self) -> dict[str, SourceStats]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.ledger = Ledger(self.data_dir)
+        self.archive = Archive(self.data_dir, self.ledger)
+        args = json.dumps({"sources": [s.id for s in self.sources], "since": self.config.since})
+        self.run_id, self.resumed = self.ledger.start_run(now_iso(), args)
+        self.politeness = Politeness(self.config.politeness)
+        self.fetcher = Fetcher(self.config.client, self.politeness)
+        self.robots = Robots(self.config.client.user_agent, on_delay=self.politeness.set_min_delay)
+        self._legacy_reported: set[str] = set()
+        if self.config.progress:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=0, unit="url", desc="crawl", file=sys.stderr, dynamic_ncols=True)
+        await self.archive.start()
+        try:
+            await asyncio.gather(*(self.source(s) for s in self.sources))
+        finally:
+            await self.archive.close()
+            await self.fetcher.aclose()
+            if self._bar is not None:
+                self._bar.close()
+        self.ledger.finish_run(self.run_id, now_iso())
+        self.ledger.close()
+        return self.stats
+
+
+def crawl(
+    sources: list[registry.Source], data_dir: Path, config: CrawlConfig | None = None
+) -> dict[str, SourceStats]:
+    """Run a crawl to completion (library entry point)."""
+    return asyncio.run(Crawl(sources, data_dir, config or CrawlConfig()).run())
+
+
+def summary_table(stats: dict[str, SourceStats]) -> str:
+    head = (
+        "source",
+        "pages",
+        "reused",
+        "reports",
+        "attach",
+        "blocked",
+        "refused",
+        "errors",
+        "expected",
+        "found",
+    )
+    rows = [head]
+    for sid, s in stats.items():
+        rows.append((sid, s.pages, s.reused, s.reports, s.attachments, s.blocked, s.refused, s.errors,
+                     s.expected if any(c["expected"] is not None for c in s.columns) else "-", s.found))  # fmt: skip
+    tot = [sum(int(r[i]) for r in rows[1:] if str(r[i]).isdigit()) for i in range(1, len(head))]
+    rows.append(("TOTAL", *tot))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+             for r in rows]  # fmt: skip
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(len(lines) - 1, lines[1])
+    shortfalls = [f"  {c['source_id']}: {c['column_url']}: {c['note']}" for s in stats.values() for c in s.columns
+                  if c.get("note")]  # fmt: skip
+    if shortfalls:
+        lines += ["", "incomplete lists:", *shortfalls]
+    return "\n".join(lines)
+
+
+def config_from_args(args) -> CrawlConfig:
+    pol = PolitenessConfig()
+    overrides = {}
+    if getattr(args, "delay", None) is not None:
+        overrides["delay"] = args.delay
+    if getattr(args, "per_host", None) is not None:
+        overrides["per_host"] = args.per_host
+    if getattr(args, "global_limit", None) is not None:
+        overrides["global_limit"] = args.global_limit
+    pol = replace(pol, **overrides)
+    client = ClientConfig()
+    if getattr(args, "user_agent", None):
+        client = replace(client, user_agent=args.user_agent)
+    if getattr(args, "retry_base", None) is not None:
+        client = replace(client, retry=RetryPolicy(base=args.retry_base, cap=max(args.retry_base * 8, 0.01)))
+    progress = not getattr(args, "no_progress", False) and sys.stderr.isatty()
+    cfg = CrawlConfig(politeness=pol, client=client, since=getattr(args, "since", None), progress=progress)
+    if getattr(args, "max_pages", None):
+        cfg = replace(cfg, max_pages=args.max_pages)
+    if getattr(args, "max_depth", None) is not None:
+        cfg = replace(cfg, max_depth=args.max_depth)
+    return cfg
+
+
+def command(args) -> int:
+    """The ``nianbao crawl`` subcommand; returns the exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        sources = registry.load_sources([args.sources] if args.sources else None)
+        sources = registry.select(sources, args.source, args.district)
+    except registry.RegistryError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not sources:
+        print("error: no source matches the selection", file=sys.stderr)
+        return 2
+    stats = crawl(sources, args.data_dir, config_from_args(args))
+    print(summary_table(stats))
+    return 0
