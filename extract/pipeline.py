@@ -25,7 +25,7 @@ from .model import (
     ExtractionError,
     ReportMeta,
 )
-from .sections import split_sections
+from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
@@ -67,6 +67,9 @@ def sniff_media_type(data: bytes, name: str | None = None, declared: str | None 
             return DOCX
         if any(n.startswith("xl/") for n in names):
             return XLSX
+        # a zip that is neither: let the reader its name suggests report it as corrupt
+        suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
+        return XLSX if suffix in (".xlsx", ".xls", ".et") else DOCX
     if head.startswith(_OLE):
         suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
         return XLS if suffix in (".xls", ".et") else DOC
@@ -145,9 +148,15 @@ def extract(
         report.warnings.append("legacy format (before 2019): no national tables; text and metadata only")
         return Extraction(report, [], [])
 
-    active = extract_active(secs.lines(2), fmt)
-    requests = extract_requests(secs.lines(3), fmt)
-    review = extract_review(secs.lines(4))
+    table_lines = {n: secs.lines(n) for n in (2, 3, 4)}
+    if not all(any(ln.cells for ln in table_lines[n]) for n in table_lines):
+        # headings missing (a workbook, a bare table): place grid tables by their words
+        for n, found in classify_tables(doc.lines).items():
+            if not any(ln.cells for ln in table_lines[n]):
+                table_lines[n] = found
+    active = extract_active(table_lines[2], fmt)
+    requests = extract_requests(table_lines[3], fmt)
+    review = extract_review(table_lines[4])
     cells = active.cells + requests.cells + review.cells
     for res in (active, requests, review):
         report.warnings.extend(res.warnings)

@@ -65,3 +65,29 @@ def split_sections(lines: list[Line]) -> Sections:
         else:
             out.by_number[current].append(line)
     return out
+
+
+#: words that identify a table when its section heading is missing (sheets, bare tables)
+_TABLE_WORDS = (
+    (4, ("结果维持", "尚未审结", "复议后起诉")),
+    (3, ("本年新收", "上年结转", "予以公开", "申请人情况")),
+    (2, ("第二十条", "行政许可", "规章", "行政事业性收费")),
+)
+
+
+def classify_tables(lines: list[Line]) -> dict[int, list[Line]]:
+    """Grid tables assigned to sections 2-4 by their words, for documents without headings."""
+    groups: dict[tuple, list[Line]] = {}
+    for line in lines:
+        if line.width is None:
+            continue
+        key = (line.loc.get("kind"), line.loc.get("table"), line.loc.get("sheet"))
+        groups.setdefault(key, []).append(line)
+    out: dict[int, list[Line]] = {}
+    for group in groups.values():
+        text = clean("".join(ln.text for ln in group))
+        for number, words in _TABLE_WORDS:
+            if sum(w in text for w in words) >= 2:
+                out.setdefault(number, []).extend(group)
+                break
+    return out

@@ -1,0 +1,109 @@
+"""Each input layout, from small documents with known figures, to every canonical cell."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+
+from extract.checks import failures
+from extract.model import ExtractionError
+from extract.pipeline import extract
+from tests.extract import builders as b
+
+
+def _assert_all_cells(ex, want):
+    got = {(c.table, c.row, c.col): c.value for c in ex.cells}
+    wrong = {k: (v, got.get(k, "MISSING")) for k, v in want.items() if got.get(k, "MISSING") != v}
+    assert not wrong, wrong
+    assert set(got) == set(want), set(got) ^ set(want)
+    assert not failures(ex.checks)
+
+
+@pytest.mark.parametrize("word", [False, True], ids=["plain-grid", "word-export"])
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_html_grid(word, fmt):
+    ex = extract(b.html_report(fmt, word=word), "text/html", url="http://x.gov.cn/a/202401/t20240120_1.html")
+    _assert_all_cells(ex, b.figures(fmt))
+    r = ex.report
+    assert (r.agency, r.year, r.format, r.published_on) == (b.AGENCY, 2023, fmt, "2024-01-20")
+
+
+def test_html_collapsed_other_in_2021_report():
+    ex = extract(b.html_report("2021", collapsed_other=True), "text/html")
+    _assert_all_cells(ex, b.figures("2021", collapsed_other=True))
+    assert ("requests", "other", "total") in {(c.table, c.row, c.col) for c in ex.cells}
+
+
+def test_gbk_page_declared_only_in_meta():
+    data = b.html_report("2021", charset="gb2312")
+    data.decode("gb18030")  # really GBK bytes
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    ex = extract(data, "text/html")
+    assert ex.report.agency == b.AGENCY
+    _assert_all_cells(ex, b.figures("2021"))
+
+
+@pytest.mark.parametrize(
+    "make", [b.text_rows_report, b.markdown_report, b.cell_per_line_report], ids=["rows", "markdown", "cell-per-line"]
+)
+def test_text_layouts(make):
+    ex = extract(make(), "text/plain")
+    _assert_all_cells(ex, b.figures("2021"))
+
+
+def test_docx_merged_cells_counted_once():
+    ex = extract(b.docx_report())
+    assert ex.report.media_type.endswith("wordprocessingml.document")
+    _assert_all_cells(ex, b.figures("2021"))
+
+
+def test_xlsx_without_headings():
+    ex = extract(b.xlsx_report())
+    _assert_all_cells(ex, b.figures("2021"))
+
+
+def test_scanned_pdf_has_no_text_layer():
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    ex = extract(buf.getvalue())
+    assert ex.report.status == "no text layer" and ex.cells == []
+
+
+def test_image_has_no_text_layer():
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    assert extract(png).report.status == "no text layer"
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"%PDF-1.4 garbage", "corrupt PDF"),
+        (b"PK\x03\x04broken", "corrupt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Word"),
+    ],
+)
+def test_unreadable_documents_raise_with_reason(data, reason):
+    with pytest.raises(ExtractionError, match=reason):
+        extract(data, name="x.pdf" if data.startswith(b"%PDF") else "x.doc")
+
+
+def test_table_it_cannot_place_is_reported_not_guessed():
+    text = "\n".join(
+        [
+            b.TITLE,
+            "三、收到和处理政府信息公开申请情况",
+            "某某不相干的统计项目 | 1 | 2 | 3 | 4 | 5 | 6 | 21",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "1 | 2 | 3",
+        ]
+    ).encode()
+    ex = extract(text, "text/plain")
+    assert not [c for c in ex.cells if c.table == "requests"]
+    assert any("row not placed" in w for w in ex.report.warnings)
+    assert any("review_litigation: expected 15 numbers, found 3" in w for w in ex.report.warnings)
+    assert ex.report.status == "no tables found"
