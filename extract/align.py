@@ -28,6 +28,7 @@ _NON_WORD = re.compile(r"[^\w]|_")
 MATCH_THRESHOLD = 0.3
 ADJACENCY_BONUS = 0.35
 COUNT_FIT_BONUS = 0.1
+MIN_LABEL_EVIDENCE = 0.15
 
 
 def core(text: str) -> str:
@@ -94,7 +95,9 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
                 continue
             for k in range(prev, n):  # row k, after row prev - 1
                 gain = sims[i][k] - MATCH_THRESHOLD + fits[i][k]
-                if k == prev:  # directly follows the previous match
+                if k == prev and (not cands[i].own_label or sims[i][k] >= MIN_LABEL_EVIDENCE):
+                    # directly follows the previous match; a label of its own that names
+                    # nothing like the row is evidence against it, a lost label is not
                     gain += ADJACENCY_BONUS
                 if gain <= 0:
                     continue
