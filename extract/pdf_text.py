@@ -11,6 +11,7 @@ group labels and page breaks inside a table.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pypdfium2 as pdfium
@@ -108,11 +109,9 @@ def read_pdf(data: bytes) -> Document:
                 lines.append(Line(text, loc, cells=words, complete=True))
             tp.close()
             page.close()
-        meta = {}
-        try:
+        meta: dict[str, str] = {}
+        with contextlib.suppress(Exception):  # metadata is optional decoration
             meta = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
-        except Exception:  # noqa: BLE001 - metadata is optional decoration
-            pass
     finally:
         pdf.close()
     has_text = printable >= MIN_CHARS_PER_PAGE * max(1, min(pages, 3))
