@@ -1,7 +1,7 @@
 """Decode HTML bytes the way Chinese government portals need.
 
 Order: the Content-Type header, then a byte-order mark, then a ``<meta>``
-declaration, then statistical detection.  A declared charset that does not
+declaration, then detection (UTF-8, GB18030, then charset-normalizer).  A declared charset that does not
 decode the bytes cleanly is skipped (portals often send ``charset=UTF-8`` for
 GBK pages), so the next step gets its chance.  GB2312 and GBK are decoded as
 GB18030, their superset: pages labelled GB2312 routinely use GBK characters.
@@ -70,6 +70,10 @@ def _clean(body: bytes, codec: str) -> str | None:
         return None
 
 
+def _cjk(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Text of an HTML page; never raises."""
     codec = normalise_charset(header_charset(content_type))
@@ -81,8 +85,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     codec = normalise_charset(meta_charset(body))
     if codec and (text := _clean(body, codec)) is not None:
         return Decoded(text, codec, "meta")
-    if (text := _clean(body, "utf-8")) is not None:
-        return Decoded(text, "utf-8", "detected")
+    as_utf8, as_gb = _clean(body, "utf-8"), _clean(body, "gb18030")
+    if as_utf8 is not None and as_gb is not None:
+        # both decode (short GBK runs can be valid UTF-8): UTF-8 unless its reading has no Chinese at all
+        if _cjk(as_utf8) == 0 and _cjk(as_gb) > 0:
+            return Decoded(as_gb, "gb18030", "detected")
+        return Decoded(as_utf8, "utf-8", "detected")
+    if as_utf8 is not None:
+        return Decoded(as_utf8, "utf-8", "detected")
+    if as_gb is not None:  # mainland portals: an undeclared non-UTF-8 page that reads as GB18030 is GB18030
+        return Decoded(as_gb, "gb18030", "detected")
     try:
         from charset_normalizer import from_bytes
 
