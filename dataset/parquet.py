@@ -1,0 +1,212 @@
+"""Archive + extraction results → the Parquet tables, partitioned by statistics year.
+
+Layout: ``DATA_DIR/parquet/<table>/year=<YYYY|unknown>/part-0.parquet`` for
+reports, cells, sections and checks; ``DATA_DIR/parquet/<table>/<table>.parquet``
+for fetches, bodies and body_aliases.  Every file is written to a temporary name
+and renamed, rows are sorted by the primary key and nothing of the run itself
+(time, host, pid) goes into the data, so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import schema as sc
+from .archive import Archive, default_archive
+from .bodies import body_key
+from .canonical import mark_canonical
+from .extract_archive import load_result
+
+PARQUET_DIR = "parquet"
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 3
+ROW_GROUP_SIZE = 1_000_000
+_TRS_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_")
+
+
+@dataclass
+class WriteStats:
+    directory: Path
+    reports: int = 0
+    cells: int = 0
+    files: int = 0
+
+
+def report_id(source_url: str, sha256: str) -> str:
+    """Stable across runs: the same document at the same address keeps its id."""
+    return "r" + hashlib.sha1(f"{source_url}\n{sha256}".encode()).hexdigest()[:15]
+
+
+def date_from_address(url: str | None) -> str | None:
+    """The tYYYYMMDD of a TRS detail-page address, as an ISO date."""
+    m = _TRS_DATE.search(url or "")
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def _get(doc: Any, name: str) -> Any:
+    return getattr(doc, name, None)
+
+
+def collect_rows(data_dir: Path, archive: Archive) -> dict[str, list[dict]]:
+    """Python rows per table, straight from the archive listing and the cached results."""
+    out: dict[str, list[dict]] = {"reports": [], "cells": [], "sections": [], "checks": []}
+    for doc in archive.iter_documents(data_dir):
+        rec = load_result(data_dir, doc.sha256)
+        rep = (rec or {}).get("report") or {}
+        rid = report_id(doc.url, doc.sha256)
+        agency = rep.get("agency") or _get(doc, "agency_hint")
+        district = _get(doc, "district") or ""
+        checks = (rec or {}).get("checks") or []
+        cells = (rec or {}).get("cells") or []
+        out["reports"].append({
+            "report_id": rid,
+            "body_id": body_key(agency, district).body_id,
+            "agency": agency,
+            "district": district,
+            "level": _get(doc, "level") or None,
+            "year": rep.get("year") or _get(doc, "year_hint"),
+            "format": rep.get("format"),
+            "published_on": rep.get("published_on") or _get(doc, "published_hint"),
+            "source_url": doc.url,
+            "fetched_at": _get(doc, "fetched_at"),
+            "sha256": doc.sha256,
+            "extractor_version": (rec or {}).get("extractor_version"),
+            "status": rec["status"] if rec else "not extracted",
+            "error": (rec or {}).get("error"),
+            "title": rep.get("title") or _get(doc, "title_hint"),
+            "media_type": rep.get("media_type") or _get(doc, "media_type"),
+            "role": _get(doc, "role"),
+            "parent_url": _get(doc, "parent_url"),
+            "source_id": _get(doc, "source_id"),
+            "n_cells": len(cells),
+            "n_failed_checks": sum(not c["passed"] for c in checks),
+            "warnings": "\n".join(rep.get("warnings") or []) or None,
+            "agency_hint": _get(doc, "agency_hint"),
+        })  # fmt: skip
+        for c in cells:
+            out["cells"].append({
+                "report_id": rid, "table": c["table"], "row": c["row"], "col": c["col"],
+                "value": None if c["value"] is None else float(c["value"]), "raw": c.get("raw"),
+                "location": json.dumps(c.get("location") or {}, ensure_ascii=False, sort_keys=True),
+            })  # fmt: skip
+        for key, text in (rep.get("sections") or {}).items():
+            out["sections"].append({"report_id": rid, "section": key, "text": text})
+        for c in checks:
+            out["checks"].append({k: c.get(k) for k in ("check", "scope", "expected", "actual", "difference",
+                                                          "blanks_involved", "passed", "detail")} | {"report_id": rid})  # fmt: skip
+    return out
+
+
+def _frame(spec: sc.TableSpec, rows: list[dict]) -> pl.DataFrame:
+    cols = {f.name: [r.get(f.name) for r in rows] for f in spec.fields}
+    df = pl.DataFrame({n: pl.Series(n, v, dtype=pl.String if spec.schema[n] == pl.Date else spec.schema[n],
+                                    strict=False) for n, v in cols.items()})  # fmt: skip
+    if any(dt == pl.Date for dt in spec.schema.values()):
+        df = df.with_columns([pl.col(n).str.to_date("%Y-%m-%d", strict=False) for n, dt in spec.schema.items()
+                              if dt == pl.Date])  # fmt: skip
+    return df.sort(spec.sort_key, nulls_last=True)
+
+
+def _bodies(reports: list[dict]) -> tuple[list[dict], list[dict]]:
+    by_body: dict[str, list[dict]] = defaultdict(list)
+    for r in reports:
+        by_body[r["body_id"]].append(r)
+    bodies, aliases = [], []
+    for bid, rs in by_body.items():
+        key = body_key(rs[0]["agency"], rs[0]["district"])
+        years = [r["year"] for r in rs if r["year"]]
+        names = Counter(r["agency"] for r in rs if r["agency"])
+        levels = Counter(r["level"] for r in rs if r["level"])
+        bodies.append({
+            "body_id": bid, "district": key.district, "name": key.name,
+            "display_name": min(names, key=lambda n: (-names[n], -len(n), n)) if names else None,
+            "level": min(levels, key=lambda n: (-levels[n], n)) if levels else None,
+            "is_government": key.is_government, "first_year": min(years, default=None),
+            "last_year": max(years, default=None), "n_reports": len(rs),
+        })  # fmt: skip
+        spellings: dict[str, list[int | None]] = defaultdict(list)
+        for r in rs:
+            for a in {r["agency"], r.get("agency_hint")} - {None, ""}:
+                spellings[a].append(r["year"])
+        for a, ys in spellings.items():
+            known = [y for y in ys if y]
+            aliases.append({"body_id": bid, "alias": a, "n_reports": len(ys),
+                            "first_year": min(known, default=None), "last_year": max(known, default=None)})  # fmt: skip
+    return bodies, aliases
+
+
+def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    df.write_parquet(tmp, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL, statistics=True,
+                     row_group_size=ROW_GROUP_SIZE)  # fmt: skip
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def partition_name(year: int | None) -> str:
+    return f"year={year}" if year else "year=unknown"
+
+
+def write_tables(out_dir: Path, frames: dict[str, pl.DataFrame]) -> list[Path]:
+    """Write each frame (partitioned by the reports' year where the spec says so); drop stale files."""
+    written: list[Path] = []
+    years = frames["reports"].select("report_id", "year")
+    for name, df in frames.items():
+        spec = sc.BY_NAME[name]
+        base = out_dir / name
+        if not spec.partitioned:
+            p = base / f"{name}.parquet"
+            write_parquet_atomic(df, p)
+            written.append(p)
+            continue
+        with_year = df if "year" in df.columns else df.join(years, on="report_id", how="left")
+        for (year,), part in with_year.group_by(["year"], maintain_order=True):
+            p = base / partition_name(year) / "part-0.parquet"
+            write_parquet_atomic(part.select(spec.schema.keys()).sort(spec.sort_key, nulls_last=True), p)
+            written.append(p)
+    keep = set(written)
+    for name in frames:
+        for old in (out_dir / name).rglob("*.parquet"):
+            if old not in keep:
+                old.unlink()
+    for d in sorted(out_dir.glob("*/year=*"), reverse=True):
+        if d.is_dir() and not any(d.iterdir()):
+            d.rmdir()
+    return written
+
+
+def build_frames(data_dir: Path, archive: Archive) -> dict[str, pl.DataFrame]:
+    rows = collect_rows(data_dir, archive)
+    reports = mark_canonical(rows["reports"])
+    bodies, aliases = _bodies(reports)
+    fetches = [{f.name: r.get(f.name) for f in sc.FETCHES.fields} for r in archive.ledger_rows(data_dir)]
+    return {
+        "reports": _frame(sc.REPORTS, reports),
+        "cells": _frame(sc.CELLS, rows["cells"]),
+        "sections": _frame(sc.SECTIONS, rows["sections"]),
+        "checks": _frame(sc.CHECKS, rows["checks"]),
+        "fetches": _frame(sc.FETCHES, fetches),
+        "bodies": _frame(sc.BODIES, bodies),
+        "body_aliases": _frame(sc.BODY_ALIASES, aliases),
+    }
+
+
+def write_dataset(data_dir: Path, archive: Archive | None = None) -> WriteStats:
+    """Rewrite every Parquet table from the archive and the current extractor version's results."""
+    archive = archive or default_archive()
+    data_dir = Path(data_dir)
+    frames = build_frames(data_dir, archive)
+    out = data_dir / PARQUET_DIR
+    files = write_tables(out, frames)
+    return WriteStats(out, frames["reports"].height, frames["cells"].height, len(files))

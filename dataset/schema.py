@@ -1,0 +1,200 @@
+"""The Parquet tables' columns: one declaration that the writer, the DuckDB loader
+and the data dictionary all read, so a column cannot exist in one and not the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: pl.DataType
+    label: str  # Chinese label (Excel headers, dictionary)
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    partitioned: bool = True  # by statistics year
+
+    @property
+    def schema(self) -> dict[str, pl.DataType]:
+        return {f.name: f.dtype for f in self.fields}
+
+    @property
+    def sort_key(self) -> list[str]:
+        return list(self.primary_key)
+
+
+S, INT, F, B, D = pl.String(), pl.Int32(), pl.Float64(), pl.Boolean(), pl.Date()
+
+REPORTS = TableSpec(
+    "reports",
+    "One row per archived document (report page or attachment), whatever its extraction status.",
+    (
+        Field("report_id", S, "报告编号", "Stable id: hash of source address and content sha256.", True),
+        Field(
+            "body_id",
+            S,
+            "机关编号",
+            "Stable body id from the normalised name and district (see bodies).",
+            True,
+        ),
+        Field("agency", S, "机关名称", "The agency as printed in the report (else as listed by the portal)."),
+        Field("district", S, "区县", "District (区/县) of the portal the document was crawled from."),
+        Field("level", S, "层级", "district / department / street / township (from the crawl registry)."),
+        Field("year", INT, "年度", "Statistics year the report covers (not the publication year)."),
+        Field("format", S, "格式", "Table layout: 2021, 2019 or legacy."),
+        Field(
+            "published_on",
+            D,
+            "发布日期",
+            "Publication date printed on the page, else from the list page or address.",
+        ),
+        Field("source_url", S, "来源地址", "The address the document was fetched from.", True),
+        Field("fetched_at", S, "抓取时间", "When the crawler fetched it (ISO 8601 UTC)."),
+        Field("sha256", S, "内容哈希", "sha256 of the document bytes as served.", True),
+        Field("extractor_version", S, "提取器版本", "Version of the extractor that produced the cells."),
+        Field(
+            "status",
+            S,
+            "提取状态",
+            "ok / partial / no text layer / no tables found / failed / not extracted.",
+            True,
+        ),
+        Field("error", S, "错误", "Why extraction failed (status failed)."),
+        Field("title", S, "标题", "Report title as printed."),
+        Field("media_type", S, "文件类型", "Media type the extractor read the document as."),
+        Field("role", S, "角色", "report (a report page) or attachment (a file linked from one)."),
+        Field("parent_url", S, "所属页面", "For an attachment: the report page linking to it."),
+        Field("source_id", S, "来源编号", "Registry id of the portal column crawled."),
+        Field("n_cells", INT, "单元格数", "Canonical cells extracted."),
+        Field("n_failed_checks", INT, "未通过校验数", "Single-report consistency checks that fail."),
+        Field("warnings", S, "提示", "Extractor warnings, one per line."),
+        Field(
+            "is_canonical",
+            B,
+            "是否采用",
+            "The one report chosen for its body and year (see the canonical rule).",
+            True,
+        ),
+    ),
+    ("report_id",),
+)
+CELLS = TableSpec(
+    "cells",
+    "One row per canonical table cell printed in a report (long form).",
+    (
+        Field("report_id", S, "报告编号", "The report (reports.report_id).", True),
+        Field("table", S, "表", "Canonical table key: active, requests, review_litigation.", True),
+        Field("row", S, "行", "Canonical row key (codebook).", True),
+        Field("col", S, "列", "Canonical column key (codebook).", True),
+        Field(
+            "value", F, "数值", "The number in the column's unit (件 or 万元); null for a blank, '/' or dash."
+        ),
+        Field("raw", S, "原文", "The printed text of the cell."),
+        Field("location", S, "位置", "Where the cell was found in the document (JSON)."),
+    ),
+    ("report_id", "table", "row", "col"),
+)
+SECTIONS = TableSpec(
+    "sections",
+    "The text of each of the six report sections.",
+    (
+        Field("report_id", S, "报告编号", "The report (reports.report_id).", True),
+        Field("section", S, "章节", "overview, active, requests, review_litigation, problems, other.", True),
+        Field("text", S, "正文", "The section's text as extracted."),
+    ),
+    ("report_id", "section"),
+)
+CHECKS = TableSpec(
+    "checks",
+    "Single-report consistency checks (勾稽关系); a failure is a finding about the report.",
+    (
+        Field("report_id", S, "报告编号", "The report (reports.report_id).", True),
+        Field("check", S, "校验", "Check id of the spec, e.g. requests_balance.", True),
+        Field("scope", S, "范围", "The column or row the check applies to.", True),
+        Field("expected", F, "应为", "Sum of the parts."),
+        Field("actual", F, "实为", "The printed total."),
+        Field("difference", F, "差额", "expected - actual."),
+        Field("blanks_involved", B, "含空白", "Some cell of the check was blank (counted as 0)."),
+        Field("passed", B, "通过", "The two sides are equal.", True),
+        Field("detail", S, "说明", "Readable statement of the comparison."),
+    ),
+    ("report_id", "check", "scope"),
+)
+FETCHES = TableSpec(
+    "fetches",
+    "The crawl ledger: one row per address the crawler requested.",
+    (
+        Field("url", S, "地址", "Requested address.", True),
+        Field("final_url", S, "最终地址", "Where redirects ended."),
+        Field("source_id", S, "来源编号", "Registry id of the portal column.", True),
+        Field("district", S, "区县", "District of the source."),
+        Field("level", S, "层级", "Level of the source."),
+        Field("role", S, "角色", "list / report / attachment / ….", True),
+        Field("status", S, "状态", "Outcome of the fetch.", True),
+        Field("http_status", INT, "HTTP状态码", "HTTP status code."),
+        Field("fetched_at", S, "抓取时间", "ISO 8601 UTC."),
+        Field("checked_at", S, "检查时间", "Last revalidation, ISO 8601 UTC."),
+        Field("sha256", S, "内容哈希", "sha256 of the stored body."),
+        Field("error", S, "错误", "Error message of a failed fetch."),
+        Field("parent_url", S, "所属页面", "The page linking to it."),
+        Field("title", S, "链接标题", "The list-page link text."),
+        Field("agency_hint", S, "机关（列表）", "Agency as the list page names it."),
+        Field("year_hint", INT, "年度（列表）", "Statistics year from the link text."),
+        Field("published_hint", S, "发布日期（列表）", "ISO date from the list page or address."),
+        Field("media_type", S, "文件类型", "Media type as stored."),
+        Field("size", pl.Int64(), "大小", "Body size in bytes."),
+        Field("attempts", INT, "尝试次数", "Requests made for this address."),
+    ),
+    ("url",),
+    partitioned=False,
+)
+BODIES = TableSpec(
+    "bodies",
+    "One row per body (机关) across years, with its normalised name.",
+    (
+        Field("body_id", S, "机关编号", "Stable id: hash of district and normalised name.", True),
+        Field("district", S, "区县", "District.", True),
+        Field(
+            "name",
+            S,
+            "规范名称",
+            "Normalised name (prefixes and office suffix removed; 人民政府 = the government).",
+            True,
+        ),
+        Field("display_name", S, "机关名称", "Most frequent printed name."),
+        Field("level", S, "层级", "Most frequent level of its sources."),
+        Field("is_government", B, "是否政府本级", "The government's own report (deadline 31 March)."),
+        Field("first_year", INT, "首个年度", "First statistics year with a report."),
+        Field("last_year", INT, "最近年度", "Last statistics year with a report."),
+        Field("n_reports", INT, "报告数", "Documents of this body (all years, duplicates included)."),
+    ),
+    ("body_id",),
+    partitioned=False,
+)
+BODY_ALIASES = TableSpec(
+    "body_aliases",
+    "Every spelling a body was printed or listed under.",
+    (
+        Field("body_id", S, "机关编号", "The body.", True),
+        Field("alias", S, "名称写法", "A spelling as printed or listed.", True),
+        Field("n_reports", INT, "报告数", "Documents using this spelling."),
+        Field("first_year", INT, "首个年度", "First year it was used."),
+        Field("last_year", INT, "最近年度", "Last year it was used."),
+    ),
+    ("body_id", "alias"),
+    partitioned=False,
+)
+
+TABLES = (REPORTS, CELLS, SECTIONS, CHECKS, FETCHES, BODIES, BODY_ALIASES)
+BY_NAME = {t.name: t for t in TABLES}
