@@ -16,18 +16,28 @@ import random
 import sys
 from pathlib import Path
 
-from extract.codebook import APPLICANT_COLUMNS, OUTCOME_ROWS_2021, REQUESTS_2021, REVIEW_LITIGATION, tables_for
+from extract.codebook import (
+    APPLICANT_COLUMNS,
+    OUTCOME_ROWS_2021,
+    REQUESTS_2021,
+    REVIEW_LITIGATION,
+    tables_for,
+)
 
 FIGURES_PATH = Path(__file__).resolve().parent.parent / "data" / "demo" / "figures.json"
 DISTRICT = "演示区"
 
-# body id, printed name, level, category sub-column (None: own sub-site), scale of requests,
+# body id, printed name, level, category sub-column ("": the district column itself, None: own sub-site),
+# scale of requests,
 # reports: (statistics year, layout, publication date, note)
 #   layouts: grid (the national colspan/rowspan table), word (Word-exported HTML),
 #   gbk (grid page in GBK), pdf / docx (report only as an attachment), blocked (HTTP 412)
 _BODIES = [
-    ("zfbgs", "演示区人民政府办公室", "district", "qzfbm", 60,
-     [(2023, "grid", "2024-03-20", ""), (2024, "grid", "2025-03-18", "")]),
+    ("qzf", "演示区人民政府", "district", "", 90,
+     [(2023, "grid", "2024-03-22", "the government's own report: due 31 March"),
+      (2024, "grid", "2025-03-19", "")]),
+    ("zfbgs", "演示区人民政府办公室", "department", "qzfbm", 40,
+     [(2023, "grid", "2024-01-26", ""), (2024, "grid", "2025-01-24", "")]),
     ("jw", "演示区教育委员会", "department", "qzfbm", 25,
      [(2023, "grid", "2024-01-22", ""), (2024, "word", "2025-02-10", "published late")]),
     ("mzj", "演示区民政局", "department", "qzfbm", 18,
@@ -105,18 +115,28 @@ def _active(rng: random.Random, level: str, body: str, in_force_prev: int | None
     big = level in ("district", "department")
     issued = rng.randint(1, 6) if level == "district" else (rng.randint(0, 2) if big else 0)
     repealed = rng.randint(0, 2) if level == "district" else (rng.randint(0, 1) if big else 0)
-    in_force_prev = in_force_prev if in_force_prev is not None else (rng.randint(20, 60) if big else rng.randint(0, 3))
-    licensing = {"jtw": 1850, "wsjkw": 2400, "jw": 140, "mzj": 320, "scjgj": 5200}.get(body)
-    licensing = int(licensing * rng.uniform(0.85, 1.15)) if licensing else (rng.randint(0, 30) if not big else 0)
+    in_force_prev = (
+        in_force_prev if in_force_prev is not None else (rng.randint(20, 60) if big else rng.randint(0, 3))
+    )
+    licensing = {"qzf": 60, "jtw": 1850, "wsjkw": 2400, "jw": 140, "mzj": 320, "scjgj": 5200}.get(body)
+    licensing = (
+        int(licensing * rng.uniform(0.85, 1.15)) if licensing else (rng.randint(0, 30) if not big else 0)
+    )
     penalty = {"jtw": 640, "wsjkw": 210, "scjgj": 900}.get(body)
     penalty = int(penalty * rng.uniform(0.85, 1.15)) if penalty else rng.randint(0, 3)
     return {
         "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-        "normative_documents": {"issued": issued, "repealed": repealed, "in_force": in_force_prev + issued - repealed},
+        "normative_documents": {
+            "issued": issued,
+            "repealed": repealed,
+            "in_force": in_force_prev + issued - repealed,
+        },
         "administrative_licensing": {"decisions": licensing},
         "administrative_penalty": {"decisions": penalty},
         "administrative_coercion": {"decisions": rng.randint(0, 12) if penalty > 50 else 0},
-        "administrative_fees": {"amount_10k_yuan": round(rng.uniform(5, 90), 2) if body in ("jtw", "scjgj") else 0},
+        "administrative_fees": {
+            "amount_10k_yuan": round(rng.uniform(5, 90), 2) if body in ("jtw", "scjgj") else 0
+        },
     }
 
 
@@ -149,7 +169,11 @@ def build(seed: int = 2025) -> dict:
     # printed blanks: a street that leaves the rule-making rows empty ("/")
     for b in bodies:
         if b["id"] == "lzjd":
-            b["reports"][0]["tables"]["active"]["regulations"] = {"issued": None, "repealed": None, "in_force": None}
+            b["reports"][0]["tables"]["active"]["regulations"] = {
+                "issued": None,
+                "repealed": None,
+                "in_force": None,
+            }
     assert set(OUTCOME_ROWS_2021) <= set(REQUESTS_2021.row_keys)
     return {
         "district": DISTRICT,

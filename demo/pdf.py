@@ -100,7 +100,10 @@ def write_pdf(pages: list[Page], title: str = "") -> bytes:
                 f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {c} 0 R >>".encode()
             )
         )
-    assert add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()) == pages_id
+    assert (
+        add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
+        == pages_id
+    )
     catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
     info = add(f"<< /Title <FEFF{_hex(title)}> /Producer (nianbao demo) >>".encode())
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

@@ -69,6 +69,8 @@ def title_of(agency: str, year: int) -> str:
 def column_of(body: dict) -> str:
     if body["category"] is None:
         return OWN_SITE.format(slug=body["id"])
+    if body["category"] == "":
+        return ROOT
     return f"{ROOT}{body['category']}/{body['id']}/"
 
 
@@ -131,9 +133,13 @@ def _td(text: str, rs: int = 1, cs: int = 1, word: bool = False) -> str:
         inner = (f"<p class=MsoNormal align=center><span lang=EN-US style='font-size:10.5pt'>{text[:-1]}</span>"
                  f"<span lang=EN-US style='font-size:10.5pt;font-family:仿宋_GB2312'>{text[-1]}</span></p>")  # fmt: skip
     elif "<br>" in text:
-        inner = "".join(f"<p class=MsoNormal align=center><span>{html.escape(p)}</span></p>" for p in text.split("<br>"))
+        inner = "".join(
+            f"<p class=MsoNormal align=center><span>{html.escape(p)}</span></p>" for p in text.split("<br>")
+        )
     else:
-        inner = f"<p class=MsoNormal align=center><span style='font-size:10.5pt'>{html.escape(text)}</span></p>"
+        inner = (
+            f"<p class=MsoNormal align=center><span style='font-size:10.5pt'>{html.escape(text)}</span></p>"
+        )
     return f"<td width=60 valign=center style='border:solid windowtext 1.0pt;padding:0cm 5.4pt'{attrs}>{inner}</td>"
 
 
@@ -160,7 +166,9 @@ def active_table(fig: dict, fmt_: str, word: bool) -> str:
             if len(r.columns) == 1:
                 head = [_td(ACTIVE_HEAD, word=word), _td(active.column(r.columns[0]).label, cs=3, word=word)]
             else:
-                head = [_td(ACTIVE_HEAD, word=word)] + [_td(active.column(c).label, word=word) for c in r.columns]
+                head = [_td(ACTIVE_HEAD, word=word)] + [
+                    _td(active.column(c).label, word=word) for c in r.columns
+                ]
             rows.append(_tr(head, word))
         vals = [fmt(a[r.key][c]) for c in r.columns]
         if len(vals) == 1:
@@ -178,8 +186,14 @@ def requests_table(fig: dict, fmt_: str, word: bool) -> str:
     split = (lambda s: s[:2] + "<br>" + s[2:]) if word else (lambda s: s)
     rows = [
         _tr([_td(REQUESTS_NOTE, rs=3, cs=3, word=word), _td(APPLICANTS_HEAD, cs=7, word=word)], word),
-        _tr([_td(cols[0].label, rs=2, word=word), _td(REQUEST_APPLICANT_GROUP, cs=5, word=word),
-             _td(cols[6].label, rs=2, word=word)], word),  # fmt: skip
+        _tr(
+            [
+                _td(cols[0].label, rs=2, word=word),
+                _td(REQUEST_APPLICANT_GROUP, cs=5, word=word),
+                _td(cols[6].label, rs=2, word=word),
+            ],
+            word,
+        ),  # fmt: skip
         _tr([_td(split(c.label), word=word) for c in cols[1:6]], word),
     ]
     nums = lambda key: [_td(fmt(q[key][c.key]), word=word) for c in cols]  # noqa: E731
@@ -217,8 +231,11 @@ def review_table(fig: dict, word: bool) -> str:
     heads = [c.label for c in t.columns]
     rows = [
         _tr([_td(review.label, cs=5, word=word), _td(direct.group, cs=10, word=word)], word),
-        _tr([_td(h, rs=2, word=word) for h in heads] + [_td(direct.label, cs=5, word=word),
-                                                        _td(after.label, cs=5, word=word)], word),  # fmt: skip
+        _tr(
+            [_td(h, rs=2, word=word) for h in heads]
+            + [_td(direct.label, cs=5, word=word), _td(after.label, cs=5, word=word)],
+            word,
+        ),  # fmt: skip
         _tr([_td(h, word=word) for h in heads * 2], word),
         _tr([_td(fmt(v[r.key][c.key]), word=word) for r in t.rows for c in t.columns], word),
     ]
@@ -274,16 +291,18 @@ def _frame(site: str, title: str, crumbs: list[tuple[str, str]], main: str, meta
 def _list_page(site, title, crumbs, column_nav, entries, page, pages, extra_meta=None) -> str:
     nav = ""
     if column_nav:
-        nav = '<div class="subnav"><ul>' + "".join(
-            f'<li><a href="{h}">{html.escape(t)}</a></li>' for t, h in column_nav
-        ) + "</ul></div>"
+        nav = (
+            '<div class="subnav"><ul>'
+            + "".join(f'<li><a href="{h}">{html.escape(t)}</a></li>' for t, h in column_nav)
+            + "</ul></div>"
+        )
     items = "".join(
         f'<li><a href="{h}" target="_blank"{f" title={chr(34)}{html.escape(full)}{chr(34)}" if full else ""}>'
-        f"{html.escape(text)}</a><span class=\"date\">{d}</span></li>"
+        f'{html.escape(text)}</a><span class="date">{d}</span></li>'
         for text, full, h, d in entries
     )
     script = f'<div class="page"><script>createPageHTML({pages}, {page}, "index", "html");</script></div>'
-    main = f"<h2>{html.escape(title)}</h2>{nav}<ul class=\"list\">{items}</ul>{script}"
+    main = f'<h2>{html.escape(title)}</h2>{nav}<ul class="list">{items}</ul>{script}'
     return _frame(site, title, crumbs, main, {"ColumnName": title, **(extra_meta or {})})
 
 
@@ -518,10 +537,10 @@ def _stable_zip(data: bytes) -> bytes:
 # ------------------------------------------------------------------ the site
 
 _BLOCKED = (
-    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>"
+    '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
     "<script type=\"text/javascript\">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=48291;"
-    "$_ts.cd=\"qAbcDemoOnlyNotARealChallengeqqqq\";</script>"
-    "<script type=\"text/javascript\" src=\"/demo/ts_challenge.js\" r='m'></script></body></html>"
+    '$_ts.cd="qAbcDemoOnlyNotARealChallengeqqqq";</script>'
+    '<script type="text/javascript" src="/demo/ts_challenge.js" r=\'m\'></script></body></html>'
 )
 _ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"
 _CSS = "body{font-family:sans-serif;max-width:60em;margin:auto}td{border:1px solid #999;padding:2px 4px}"
@@ -561,7 +580,11 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
                 put(page, _BLOCKED, HTML_UTF8, 412)
             elif layout in ("pdf", "docx"):
                 ext = layout
-                data = report_pdf(body["name"], rep["year"], fig) if ext == "pdf" else report_docx(body["name"], rep["year"], fig)
+                data = (
+                    report_pdf(body["name"], rep["year"], fig)
+                    if ext == "pdf"
+                    else report_docx(body["name"], rep["year"], fig)
+                )
                 att = f"{stem}.{ext}"
                 res[att] = Resource(data, PDF if ext == "pdf" else DOCX)
                 document = att
@@ -574,28 +597,30 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
                 word = layout == "word"
                 charset = "gb2312" if layout == "gbk" else "utf-8"
                 content = report_html_body(body["name"], rep["year"], fig, rep["format"], word)
-                main = f"<h1>{html.escape(title)}</h1>{info}<div class=\"TRS_Editor\">{content}</div>"
+                main = f'<h1>{html.escape(title)}</h1>{info}<div class="TRS_Editor">{content}</div>'
                 text = _frame(site, title, crumbs, main, meta, charset=charset)
                 if layout == "gbk":
                     put(page, text, HTML_NO_CHARSET, enc="gbk")
                 else:
                     put(page, text)
             docs.append(ReportDoc(body["id"], body["name"], rep["year"], layout, page, document, rep))
-            href = "./" + page[len(col):]
+            href = "./" + page[len(col) :]
             shown = title if not (body["id"] == "nsjd" and rep["year"] == 2024) else title[:22] + "..."
             entries.append((shown, "" if shown != title else title, href, rep["published"]))
         # other documents of the column: not reports, the crawler must pass them by
+        if col == ROOT:
+            continue
         guide = f"{col}201901/t20190320_{7000000 + len(res)}.html"
         guide_title = f"{body['name']}政府信息公开指南"
         put(guide, _frame(site, guide_title, [home_crumb, gk_crumb], f"<h1>{html.escape(guide_title)}</h1>"
                           "<p>本指南说明向本机关申请公开政府信息的方式和流程（演示内容）。</p>"))  # fmt: skip
-        entries.append((guide_title, guide_title, "./" + guide[len(col):], "2019-03-20"))
+        entries.append((guide_title, guide_title, "./" + guide[len(col) :], "2019-03-20"))
         if body["id"] == "zfbgs":
             for i in range(5):
                 n = f"{col}202402/t202402{10 + i}_{7100000 + i}.html"
                 t = f"关于做好{2024}年政务公开重点工作的通知（之{i + 1}）"
                 put(n, _frame(site, t, [home_crumb, gk_crumb], f"<h1>{html.escape(t)}</h1><p>演示内容。</p>"))
-                entries.insert(1, (t, t, "./" + n[len(col):], f"2024-02-{10 + i}"))
+                entries.insert(1, (t, t, "./" + n[len(col) :], f"2024-02-{10 + i}"))
 
     # list pages: one column per body, one per category, the district root
     def write_column(col: str, title: str, crumbs, nav, entries) -> None:
@@ -604,13 +629,12 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
             name = "index.html" if i == 0 else f"index_{i}.html"
             put(col + name, _list_page(site, title, crumbs, nav, chunk, i, len(pages)))
 
-    all_entries: list[tuple[str, str, str, str]] = []
     for cat, cat_name in CATEGORIES.items():
         cat_col = f"{ROOT}{cat}/"
         nav, cat_entries = [], []
         for body in (b for b in figures["bodies"] if b["category"] == cat):
             col = column_of(body)
-            nav.append((body["name"], "./" + col[len(cat_col):]))
+            nav.append((body["name"], "./" + col[len(cat_col) :]))
             crumbs = [home_crumb, gk_crumb, (cat_name, cat_col), (body["name"], None)]
             write_column(col, body["name"], crumbs, [], per_column[col])
             for text, full, href, d in per_column[col]:
@@ -618,17 +642,18 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
                     cat_entries.append((text, full, col + href[2:], d))
         cat_entries.sort(key=lambda e: e[3], reverse=True)
         write_column(cat_col, cat_name, [home_crumb, gk_crumb, (cat_name, None)], nav, cat_entries)
-        all_entries += cat_entries
-    all_entries.sort(key=lambda e: e[3], reverse=True)
     root_nav = [(name, f"./{cat}/") for cat, name in CATEGORIES.items()]
-    write_column(ROOT, "政府信息公开年报", [home_crumb, ("政府信息公开年报", None)], root_nav, all_entries)
+    root_entries = sorted(per_column.get(ROOT, []), key=lambda e: e[3], reverse=True)
+    write_column(ROOT, "政府信息公开年报", [home_crumb, ("政府信息公开年报", None)], root_nav, root_entries)
     for body in (b for b in figures["bodies"] if b["category"] is None):
         col = column_of(body)
         crumbs = [home_crumb, (body["name"], None), ("政务公开", None), ("政府信息公开年报", None)]
         write_column(col, "政府信息公开年报", crumbs, [], per_column[col])
 
     own = [(b["name"], column_of(b)) for b in figures["bodies"] if b["category"] is None]
-    links = "".join(f'<li><a href="{h}">{html.escape(t)}</a></li>' for t, h in [("政府信息公开年报", ROOT), *own])
+    links = "".join(
+        f'<li><a href="{h}">{html.escape(t)}</a></li>' for t, h in [("政府信息公开年报", ROOT), *own]
+    )
     put("/", _frame(site, site, [home_crumb], f"<h1>{html.escape(site)}</h1><ul>{links}</ul>"))
     put("/index.html", res["/"].body.decode())
     put("/robots.txt", _ROBOTS, "text/plain; charset=utf-8")
@@ -636,10 +661,22 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
     return res, docs
 
 
-def start_urls(figures: dict, base: str) -> list[tuple[str, str, str, str]]:
-    """Registry rows for the demo portal: (id, agency, level, start URL)."""
-    rows = [("demo-district", "", "district", f"{base}{ROOT}index.html")]
+CATEGORY_LEVELS = {"qzfbm": "department", "jd": "street", "xz": "township"}
+
+
+def start_urls(figures: dict, base: str) -> list[tuple[str, str, str, str, str]]:
+    """Registry rows for the demo portal: (id, agency, level, start URL, max_depth).
+
+    One row per portal column, as in ``data/sources/``: the district column holds the
+    government's own reports (its sub-columns are registry rows of their own, with
+    their level, so max_depth 0 there), then one row per category column and one per
+    body with its own sub-site.
+    """
+    gov = next((b["name"] for b in figures["bodies"] if b["category"] == ""), "")
+    rows = [("demo-district", gov, "district", f"{base}{ROOT}index.html", "0")]
+    for cat, level in CATEGORY_LEVELS.items():
+        rows.append((f"demo-{cat}", "", level, f"{base}{ROOT}{cat}/index.html", ""))
     for b in figures["bodies"]:
         if b["category"] is None:
-            rows.append((f"demo-{b['id']}", b["name"], b["level"], f"{base}{column_of(b)}index.html"))
+            rows.append((f"demo-{b['id']}", b["name"], b["level"], f"{base}{column_of(b)}index.html", ""))
     return rows

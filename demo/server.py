@@ -29,7 +29,9 @@ class DemoServer:
                 if res is None and path.endswith("/"):
                     res = server.site.get(path + "index.html")
                 if res is None:
-                    res = Resource(b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8", 404)
+                    res = Resource(
+                        b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8", 404
+                    )
                 server.requests.append((path, res.status))
                 self.send_response(res.status)
                 self.send_header("Content-Type", res.content_type)

@@ -51,7 +51,9 @@ def test_the_bad_report_fails_requests_outcomes():
     doc = next(d for d in DOCS if d.body_id == "bsz")
     ex = extract(SITE[doc.document].body, url="http://127.0.0.1" + doc.document)
     failed = {(c.check, c.scope) for c in ex.checks if not c.passed}
-    assert ("requests_outcomes", "natural_person") in failed or any(c == "requests_outcomes" for c, _ in failed)
+    assert ("requests_outcomes", "natural_person") in failed or any(
+        c == "requests_outcomes" for c, _ in failed
+    )
     others = [d for d in READABLE if d.body_id != "bsz"]
     for d in others:
         ex = extract(SITE[d.document].body, url="http://127.0.0.1" + d.document)
