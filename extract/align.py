@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .codebook import REQUEST_EXTRA_COLUMNS, Row, Table
 from .model import Cell, Token
@@ -42,32 +41,58 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
-@lru_cache(maxsize=512)
-def _canon_bigrams(label: str) -> frozenset[str]:
-    return bigrams(core(label))
+def _score(m: int, canon_size: int, cand_size: int) -> float:
+    """The share of the row's bigrams that the label contains, damped for short
+    labels: a two-character label like 其他 is weak evidence on its own."""
+    coverage = m / canon_size
+    precision = m / cand_size
+    return max(coverage, 0.8 * precision) * (1 - math.exp(-(m + 1) / 3))
+
+
+class RowIndex:
+    """Bigram postings of a row sequence's labels, so a candidate is compared
+    only with the rows it shares a bigram with."""
+
+    def __init__(self, rows: tuple[Row, ...]) -> None:
+        self.rows = rows
+        self.sizes: dict[tuple[int, int], int] = {}
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        for k, row in enumerate(rows):
+            for li, label in enumerate(row.labels):
+                grams = bigrams(core(label))
+                if grams:
+                    self.sizes[(k, li)] = len(grams)
+                    for g in grams:
+                        self.postings.setdefault(g, []).append((k, li))
+
+    def similarities(self, cand: frozenset[str]) -> list[float]:
+        out = [0.0] * len(self.rows)
+        if not cand:
+            return out
+        counts: dict[tuple[int, int], int] = {}
+        for g in cand:
+            for kl in self.postings.get(g, ()):
+                counts[kl] = counts.get(kl, 0) + 1
+        for (k, li), m in counts.items():
+            score = _score(m, self.sizes[(k, li)], len(cand))
+            if score > out[k]:
+                out[k] = score
+        return out
+
+
+_INDEXES: dict[int, RowIndex] = {}
+
+
+def row_index(rows: tuple[Row, ...]) -> RowIndex:
+    idx = _INDEXES.get(id(rows))
+    if idx is None or idx.rows is not rows:
+        idx = _INDEXES[id(rows)] = RowIndex(rows)
+    return idx
 
 
 def similarity(cand: frozenset[str], row: Row) -> float:
-    """How well a printed label names a codebook row, 0..1.
-
-    The share of the row's bigrams that the label contains, damped for short
-    labels: a two-character label like 其他 is weak evidence on its own.
-    """
-    if not cand:
-        return 0.0
-    best = 0.0
-    for label in row.labels:
-        canon = _canon_bigrams(label)
-        if not canon:
-            continue
-        m = len(cand & canon)
-        if not m:
-            continue
-        coverage = m / len(canon)
-        precision = m / len(cand)
-        score = max(coverage, 0.8 * precision) * (1 - math.exp(-(m + 1) / 3))
-        best = max(best, score)
-    return best
+    """How well a printed label names one codebook row, 0..1."""
+    return row_index((row,)).similarities(cand)[0] if cand else 0.0
 
 
 @dataclass(slots=True)
@@ -80,21 +105,32 @@ class Match:
 def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], float]:
     """The best order-preserving assignment of candidates to rows, and its score."""
     m, n = len(cands), len(rows)
-    grams = [bigrams(core(c.label)) for c in cands]
-    sims = [[similarity(g, r) for r in rows] for g in grams]
-    fits = [[COUNT_FIT_BONUS if _fits(c, r) else -COUNT_FIT_BONUS for r in rows] for c in cands]
+    index = row_index(rows)
+    sims = [index.similarities(bigrams(core(c.label))) for c in cands]
+    widths = [len(r.columns) for r in rows]
+    base = []
+    for i, c in enumerate(cands):
+        counts = (len(c.values), sum(1 for v in c.values if v.text.strip()))
+        base.append(
+            [sims[i][k] - MATCH_THRESHOLD + (COUNT_FIT_BONUS if widths[k] in counts else -COUNT_FIT_BONUS) for k in range(n)]
+        )
+    # rows a candidate can take without the adjacency bonus: few, so the DP stays small
+    positive = [[k for k in range(n) if base[i][k] > 0] for i in range(m)]
     neg = -1e9
-    # best[j + 1]: best score with the last matched row j (-1: none yet)
+    # best[s]: best score so far with the last matched row s - 1 (s = 0: none yet)
     best = [0.0] + [neg] * n
-    back: list[list[tuple[int, int]]] = []  # per candidate: (prev state, new state) pairs chosen
+    back: list[list[tuple[int, int]]] = []  # per candidate: (previous state, state) chosen
     for i in range(m):
         new = best[:]  # skipping candidate i keeps every state
         choice = [(-2, s) for s in range(n + 1)]  # -2: skipped
         for prev in range(n + 1):
             if best[prev] <= neg / 2:
                 continue
-            for k in range(prev, n):  # row k, after row prev - 1
-                gain = sims[i][k] - MATCH_THRESHOLD + fits[i][k]
+            options = [k for k in positive[i] if k > prev]
+            if prev < n:
+                options.append(prev)
+            for k in options:
+                gain = base[i][k]
                 if k == prev and (not cands[i].own_label or sims[i][k] >= MIN_LABEL_EVIDENCE):
                     # directly follows the previous match; a label of its own that names
                     # nothing like the row is evidence against it, a lost label is not
@@ -129,10 +165,11 @@ def assign(cands: list[Candidate], rows: tuple[Row, ...], threshold: float = 0.4
     label cannot be placed here.
     """
     pairs = []
+    index = row_index(rows)
     for i, c in enumerate(cands):
-        g = bigrams(core(c.label))
+        sims = index.similarities(bigrams(core(c.label)))
         for k, r in enumerate(rows):
-            s = similarity(g, r)
+            s = sims[k]
             if s >= threshold:
                 pairs.append((s + (COUNT_FIT_BONUS if _fits(c, r) else 0), i, k, s))
     pairs.sort(key=lambda p: (-p[0], p[1]))

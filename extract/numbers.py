@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: texts that mean "nothing printed here" (value null, raw kept)
 NULL_MARKERS = frozenset({"", "/", "／", "\\", "-", "--", "—", "——", "–", "－", "无", "空", "null", "N/A", "n/a", "×"})
@@ -23,6 +24,11 @@ _NUMBER = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _NOTE_OPEN = "(（[【"
+#: digits and separators that do not make a number ("1,2,3", "1.2.3"): a value whose number is unreadable
+_GARBLED = re.compile(r"^[-−]?\d[\d,.、]*[,.、][\d,.、]*\d$")
+_CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万]+$")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ def clean(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=65536)
 def parse_value(text: str) -> Parsed:
     """Parse one printed cell.
 
@@ -60,8 +67,12 @@ def parse_value(text: str) -> Parsed:
         return NULL
     m = _NUMBER.match(t)
     if not m:
+        if _CN_NUMERAL.match(t) and len(t) >= 2 and any(u in t for u in "十百千万"):
+            return Parsed(chinese_numeral(t), None, True, "chinese numeral")
         return NOT_A_VALUE
     rest = m.group("rest")
+    if _GARBLED.match(t) and rest:
+        return Parsed(None, None, True, "unreadable number")
     if rest and rest[0] not in _NOTE_OPEN:
         # "3.危及..." is a numbered label, "2024年..." a date: not values
         return NOT_A_VALUE
@@ -71,6 +82,21 @@ def parse_value(text: str) -> Parsed:
     if isinstance(value, float) and value.is_integer() and "." not in m.group("num"):
         value = int(value)
     return Parsed(value, m.group("unit"), True, rest)
+
+
+def chinese_numeral(t: str) -> int:
+    """二十 → 20, 一百零五 → 105, 三万二千 → 32000 (counts in a table rarely go further)."""
+    total, section, digit = 0, 0, 0
+    for ch in t:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            section += (digit or 1) * _CN_UNIT[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 10000
+            section, digit = 0, 0
+    return total + section + digit
 
 
 def to_unit(parsed: Parsed, column_unit: str) -> float | int | None:

@@ -56,6 +56,8 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult) -> None:
                 res.incomplete_rows.append(mt.row.key)
         for col, tok in pairs:
             res.cells.append(make_cell(table, mt.row.key, col, tok))
+            if parse_value(tok.text).note == "unreadable number":
+                res.warnings.append(f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null")
 
 
 def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:

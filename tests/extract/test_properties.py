@@ -101,3 +101,11 @@ def test_grid_places_every_cell_at_its_true_position(t):
 def test_grid_never_fails_on_hostile_spans(rows):
     placed, width = place([[RawCell("x", rs, cs) for rs, cs in row] for row in rows])
     assert len(placed) == len(rows) and width >= 0
+
+
+def test_odd_numbers():
+    assert parse_value("１２").value == 12
+    assert parse_value("二十").value == 20 and parse_value("二十").note == "chinese numeral"
+    garbled = parse_value("1,2,3")
+    assert garbled.is_value and garbled.value is None and garbled.note == "unreadable number"
+    assert not parse_value("三").is_value  # a rotated label's single character, not a number
