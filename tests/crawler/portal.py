@@ -194,9 +194,8 @@ class Portal:
                 if early is not None:
                     status, headers, body = early[0], early[1], b"temporarily unavailable"
                 else:
-                    status, headers, body = portal.site.get(
-                        path, (404, {"Content-Type": "text/html"}, b"not found")
-                    )
+                    entry = portal.site.get(path, (404, {"Content-Type": "text/html"}, b"not found"))
+                    status, headers, body = entry(self.path) if callable(entry) else entry
                     etag = headers.get("ETag")
                     lm = headers.get("Last-Modified")
                     if (etag and self.headers.get("If-None-Match") == etag) or (
