@@ -14,7 +14,9 @@ def load(data_dir: Path) -> int:
     from .parquet import write_dataset
 
     written = write_dataset(data_dir)
-    print(f"parquet: {written.reports} reports, {written.cells} cells, {written.files} files", file=sys.stderr)
+    print(
+        f"parquet: {written.reports} reports, {written.cells} cells, {written.files} files", file=sys.stderr
+    )
     res = build_database(data_dir)
     print(f"duckdb: {res.path} ({', '.join(f'{k} {v}' for k, v in res.tables.items())})", file=sys.stderr)
     return 0
@@ -27,7 +29,9 @@ def run(args) -> int:
         if args.command == "export":
             from .export import export
 
-            paths = export(args.data_dir, fmt=args.format, district=args.district, year=args.year, out=args.out)
+            paths = export(
+                args.data_dir, fmt=args.format, district=args.district, year=args.year, out=args.out
+            )
             for p in paths:
                 print(p)
             return 0

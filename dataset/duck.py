@@ -20,7 +20,8 @@ import polars as pl
 
 from . import schema as sc
 from .parquet import PARQUET_DIR
-from .wide import WIDE_VIEWS, render, wide_table_sql
+from .pivot import wide_frame
+from .wide import WIDE_VIEWS, render
 
 DB_NAME = "nianbao.duckdb"
 _DUCK_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE",
@@ -52,15 +53,48 @@ def parquet_files(parquet_dir: Path, table: str) -> list[Path]:
     return sorted((parquet_dir / table).rglob("*.parquet"))
 
 
+#: columns left in Parquet only (read through a view): unique per row, so costly to copy
+PARQUET_ONLY = {"cells": ("location",)}
+
+
 def _load_table(con: duckdb.DuckDBPyConnection, spec: sc.TableSpec, files: list[Path]) -> None:
-    cols = ", ".join(f'"{f.name}" {duck_type(f.dtype)}' for f in spec.fields)
+    skip = PARQUET_ONLY.get(spec.name, ())
+    fields = [f for f in spec.fields if f.name not in skip]
+    cols = ", ".join(f'"{f.name}" {duck_type(f.dtype)}' for f in fields)
+    names = "* EXCLUDE (" + ", ".join(f'"{n}"' for n in skip) + ")" if skip else "*"
     con.execute(f'CREATE TABLE "{spec.name}" ({cols})')
-    names = ", ".join(f'"{f.name}"' for f in spec.fields)
     for f in files:
         try:
-            con.execute(f"INSERT INTO \"{spec.name}\" SELECT {names} FROM read_parquet('{_lit(f)}')")
+            con.execute(
+                f"INSERT INTO \"{spec.name}\" BY NAME SELECT {names} FROM read_parquet('{_lit(f)}', hive_partitioning = false)"
+            )
         except duckdb.Error as e:
             raise DatasetError(f"cannot load {f} into table {spec.name}: {e}") from e
+
+
+def _load_wide(con: duckdb.DuckDBPyConnection, parquet_dir: Path, table: str, view: str, tmp: Path) -> None:
+    part = tmp.with_name(f"{tmp.name}.{view}.parquet")
+    try:
+        wide_frame(parquet_dir, table).write_parquet(part, compression="uncompressed")
+        con.execute(f"CREATE TABLE {view} AS SELECT * FROM read_parquet('{_lit(part)}') ORDER BY report_id")
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _cell_locations_view(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
+    """Where each cell was printed, read from the Parquet files when asked for (absolute paths)."""
+    if files:
+        src = (
+            "read_parquet(["
+            + ", ".join(f"'{_lit(f.resolve())}'" for f in files)
+            + "], hive_partitioning = false)"
+        )
+        con.execute(
+            f'CREATE VIEW cell_locations AS SELECT report_id, "table", "row", col, location FROM {src}'
+        )
+    else:
+        con.execute('CREATE VIEW cell_locations AS SELECT report_id, "table", "row", col, '
+                    "NULL::VARCHAR AS location FROM cells WHERE false")  # fmt: skip
 
 
 def _lit(p: Path) -> str:
@@ -83,8 +117,9 @@ def build_database(data_dir: Path, db_path: Path | None = None, threads: int | N
             con.execute(f"SET threads = {int(threads)}")
         for spec in sc.TABLES:
             _load_table(con, spec, parquet_files(parquet_dir, spec.name))
-        for table in WIDE_VIEWS:
-            con.execute(wide_table_sql(table))
+        for table, view in WIDE_VIEWS.items():
+            _load_wide(con, parquet_dir, table, view, tmp)
+        _cell_locations_view(con, parquet_files(parquet_dir, "cells"))
         views = []
         for name, sql in view_sql():
             try:
