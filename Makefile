@@ -47,7 +47,7 @@ dictionary: $(STAMP)
 	$(NIANBAO) dictionary --out $(DATA)
 
 reliability: $(STAMP)
-	$(BIN)/python -m pytest -m slow tests/reliability -p no:cacheprovider -s
+	$(BIN)/python -m tests.reliability.report
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .decode import decode
 from .grid import RawCell, place
-from .model import Document, Line, Token
+from .model import Document, ExtractionError, Line, Token
 
 _BLOCK = frozenset(
     ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer", "blockquote", "pre", "center", "form", "fieldset", "address", "hr", "caption", "title"]
@@ -129,9 +129,38 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
+#: lexbor's tree builder is quadratic in nesting depth (20,000 levels take seconds)
+MAX_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset(["br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed", "param", "track"])
+_KEEP = frozenset(["html", "head", "body", "title", "meta", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "p", "br"])
+
+
+def _max_depth(text: str) -> int:
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        closing, name, selfclose = m.groups()
+        if name.lower() in _VOID or selfclose:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def flatten_deep_nesting(text: str) -> str:
+    """A page nested deeper than any real one: keep only the tags that carry
+    tables and paragraphs, so the text survives and parsing stays linear."""
+    if text.count("<") < 20_000 or _max_depth(text) <= MAX_DEPTH:
+        return text
+    flat = _TAG.sub(lambda m: m.group(0) if m.group(2).lower() in _KEEP else "", text)
+    if _max_depth(flat) > MAX_DEPTH:
+        raise ExtractionError(f"HTML nested more than {MAX_DEPTH} levels deep even without inline tags: refused")
+    return flat
+
+
 def read_html(data: bytes, declared_charset: str | None = None) -> Document:
     text, charset = decode(data, declared_charset)
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(flatten_deep_nesting(text))
     title_node = tree.css_first("title")
     title = _flat(title_node.text()).replace("\n", " ") if title_node else ""
     meta = _meta(tree)

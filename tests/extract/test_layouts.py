@@ -107,3 +107,10 @@ def test_table_it_cannot_place_is_reported_not_guessed():
     assert any("row not placed" in w for w in ex.report.warnings)
     assert any("review_litigation: expected 15 numbers, found 3" in w for w in ex.report.warnings)
     assert ex.report.status == "no tables found"
+
+
+def test_deeply_nested_html_is_flattened_not_hung():
+    n = 30_000
+    page = "<html><body>" + "<div><span>" * n + b.TITLE + "</span></div>" * n + "</body></html>"
+    ex = extract(page.encode(), "text/html")
+    assert ex.report.agency == b.AGENCY and ex.report.year == 2023
