@@ -34,7 +34,8 @@ DISTRICT = "演示区"
 #   gbk (grid page in GBK), pdf / docx (report only as an attachment), blocked (HTTP 412)
 _BODIES = [
     ("qzf", "演示区人民政府", "district", "", 90,
-     [(2023, "grid", "2024-03-22", "the government's own report: due 31 March"),
+     [(2020, "grid", "2021-03-26", "2019 format (statistics years 2019 and 2020)"),
+      (2023, "grid", "2024-03-22", "the government's own report: due 31 March"),
       (2024, "grid", "2025-03-19", "")]),
     ("zfbgs", "演示区人民政府办公室", "department", "qzfbm", 40,
      [(2023, "grid", "2024-01-26", ""), (2024, "grid", "2025-01-24", "")]),
@@ -81,8 +82,15 @@ def _split(rng: random.Random, n: int, weights: dict[str, float]) -> dict[str, i
     return out
 
 
-def _requests(rng: random.Random, scale: int, carried_over: dict[str, int]) -> dict[str, dict[str, int]]:
-    rows = {r.key: dict.fromkeys(APPLICANT_COLUMNS, 0) for r in REQUESTS_2021.rows}
+def _requests(
+    rng: random.Random, scale: int, carried_over: dict[str, int], fmt: str
+) -> dict[str, dict[str, int]]:
+    rows = {r.key: dict.fromkeys(APPLICANT_COLUMNS, 0) for r in tables_for(fmt)[1].rows}
+    weights = dict(_OUTCOME_WEIGHTS)
+    if fmt == "2019":  # （六）其他处理 is one row
+        weights["other"] = sum(
+            weights.pop(k) for k in ("other_no_correction", "other_no_fee_paid", "other_other")
+        )
     new_total = 0 if scale == 0 else max(1, int(rng.gauss(scale, scale / 4)))
     rows["new_received"] = _split(rng, new_total, _APPLICANT_WEIGHTS)
     rows["carried_over"] = dict(carried_over)
@@ -92,7 +100,7 @@ def _requests(rng: random.Random, scale: int, carried_over: dict[str, int]) -> d
         processed = inflow - forward
         rows["carried_forward"][col] = forward
         rows["total_processed"][col] = processed
-        for k, v in _split(rng, processed, _OUTCOME_WEIGHTS).items():
+        for k, v in _split(rng, processed, weights).items():
             rows[k][col] = v
     for r in rows.values():
         r["total"] = sum(r[c] for c in APPLICANT_COLUMNS)
@@ -140,24 +148,50 @@ def _active(rng: random.Random, level: str, body: str, in_force_prev: int | None
     }
 
 
+def _active_2019(rng: random.Random) -> dict[str, dict]:
+    made = rng.randint(2, 8)
+    items = {k: rng.randint(20, 200) for k in ("administrative_licensing", "other_external_services",
+                                                "administrative_penalty", "administrative_coercion")}  # fmt: skip
+    out = {
+        "regulations": {"made": 0, "published": 0, "total_published": 0},
+        "normative_documents": {
+            "made": made,
+            "published": made,
+            "total_published": made + rng.randint(30, 80),
+        },
+    }
+    for k, n in items.items():
+        out[k] = {"items_prev_year": n, "change": rng.randint(0, 5), "decisions": rng.randint(0, 40 * n)}
+    out["administrative_fees"] = {"items_prev_year": rng.randint(1, 9), "change": 0}
+    out["centralized_procurement"] = {
+        "items": rng.randint(3, 30),
+        "amount_10k_yuan": round(rng.uniform(50, 900), 2),
+    }
+    return out
+
+
 def build(seed: int = 2025) -> dict:
     rng = random.Random(seed)
     bodies = []
     doc_id = 8_824_900
     for bid, name, level, category, scale, reports in _BODIES:
         carried = dict.fromkeys(APPLICANT_COLUMNS, 0)
-        if scale:
+        if scale and reports[0][0] > 2020:
             carried["natural_person"] = rng.choice([0, 1, 2])
         in_force = None
         out_reports = []
         for year, layout, published, note in reports:
-            requests = _requests(rng, scale, carried)
-            active = _active(rng, level, bid, in_force)
-            in_force = active["normative_documents"]["in_force"]
+            fmt = "2019" if year <= 2020 else "2021"
+            requests = _requests(rng, scale, carried, fmt)
+            if fmt == "2019":
+                active = _active_2019(rng)
+            else:
+                active = _active(rng, level, bid, in_force)
+                in_force = active["normative_documents"]["in_force"]
             carried = {c: requests["carried_forward"][c] for c in APPLICANT_COLUMNS}
             doc_id += rng.randint(3, 400)
             out_reports.append({
-                "year": year, "format": "2021", "layout": layout, "published": published, "doc_id": doc_id,
+                "year": year, "format": fmt, "layout": layout, "published": published, "doc_id": doc_id,
                 "note": note,
                 "tables": {"active": active, "requests": requests, "review_litigation": _review(rng, scale)},
             })  # fmt: skip

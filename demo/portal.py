@@ -99,7 +99,8 @@ def _prose(agency: str, year: int, fig: dict) -> dict[str, list[str]]:
     act = fig["active"]
     new = req["new_received"]["total"]
     granted = req["granted"]["total"] + req["partially_granted"]["total"]
-    docs = act["normative_documents"]["issued"] or 0
+    nd = act["normative_documents"]
+    docs = (nd["issued"] if "issued" in nd else nd["made"]) or 0
     return {
         "preamble": [
             f"本报告由{agency}编制，说明本机关{year}年度政府信息公开工作的情况。"
@@ -155,27 +156,25 @@ def _table(rows: list[str], word: bool) -> str:
 
 
 def active_table(fig: dict, fmt_: str, word: bool) -> str:
+    """The 二 table: four columns (label + three), blocks headed by their article; a row with
+    fewer figures than three spans its last figure over the rest (as the national form does)."""
     active = tables_for(fmt_)[0]
     a = fig["active"]
     rows: list[str] = []
-    group = None
+
+    def cells(label: str, texts: list[str]) -> list[str]:
+        out = [_td(label, word=word)] + [_td(t, word=word) for t in texts[:-1]]
+        return out + [_td(texts[-1], cs=4 - len(texts), word=word)]
+
+    group = head = None
     for r in active.rows:
         if r.group != group:
             group = r.group
             rows.append(_tr([_td(group, cs=4, word=word)], word))
-            if len(r.columns) == 1:
-                head = [_td(ACTIVE_HEAD, word=word), _td(active.column(r.columns[0]).label, cs=3, word=word)]
-            else:
-                head = [_td(ACTIVE_HEAD, word=word)] + [
-                    _td(active.column(c).label, word=word) for c in r.columns
-                ]
-            rows.append(_tr(head, word))
-        vals = [fmt(a[r.key][c]) for c in r.columns]
-        if len(vals) == 1:
-            cells = [_td(r.label, word=word), _td(vals[0], cs=3, word=word)]
-        else:
-            cells = [_td(r.label, word=word)] + [_td(v, word=word) for v in vals]
-        rows.append(_tr(cells, word))
+        if r.columns != head:
+            head = r.columns
+            rows.append(_tr(cells(ACTIVE_HEAD, [active.column(c).label for c in r.columns]), word))
+        rows.append(_tr(cells(r.label, [fmt(a[r.key][c]) for c in r.columns]), word))
     return _table(rows, word)
 
 
