@@ -24,8 +24,22 @@ def _cells(carried_over: int, carried_forward: int, in_force: int, issued: int, 
         co = carried_over if col in ("natural_person", "total") else v
         cf = carried_forward if col in ("natural_person", "total") else v
         cells += [
-            {"table": "requests", "row": "carried_over", "col": col, "value": co, "raw": str(co), "location": {}},
-            {"table": "requests", "row": "carried_forward", "col": col, "value": cf, "raw": str(cf), "location": {}},
+            {
+                "table": "requests",
+                "row": "carried_over",
+                "col": col,
+                "value": co,
+                "raw": str(co),
+                "location": {},
+            },
+            {
+                "table": "requests",
+                "row": "carried_forward",
+                "col": col,
+                "value": cf,
+                "raw": str(cf),
+                "location": {},
+            },
         ]
     for col, v in (("issued", issued), ("repealed", repealed), ("in_force", in_force)):
         cells.append({"table": "active", "row": "normative_documents", "col": col, "value": v, "raw": str(v),
@@ -46,7 +60,11 @@ def two_years(tmp_path):
     arc = FakeArchive()
     spec = [
         ("重庆市巴南区人民政府南彭街道办事处", 2022, _cells(1, 3, 10, 2, 1)),
-        ("巴南区南彭街道", 2023, _cells(2, 0, 12, 3, 0)),  # carried_over 2 != 3 carried forward; 10+3-0=13 != 12
+        (
+            "巴南区南彭街道",
+            2023,
+            _cells(2, 0, 12, 3, 0),
+        ),  # carried_over 2 != 3 carried forward; 10+3-0=13 != 12
         ("南彭街道办事处", 2024, _cells(0, 0, 12, 0, 0)),  # chains hold
     ]
     for i, (agency, year, cells) in enumerate(spec):
