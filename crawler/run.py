@@ -23,7 +23,6 @@ from pathlib import Path
 
 from crawler import registry
 from crawler.archive import Archive, read_payload
-from crawler.charset import decode_html
 from crawler.client import ClientConfig, Fetcher, FetchResult, now_iso
 from crawler.discovery import generic, scripted, trs
 from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
@@ -32,6 +31,7 @@ from crawler.politeness import Politeness, PolitenessConfig
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots
 from extract.titles import is_report_title, parse_title
+from nianbao.charset import decode_html
 
 log = logging.getLogger("nianbao.crawl")
 

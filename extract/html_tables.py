@@ -13,7 +13,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .decode import decode
+from nianbao.charset import decode_html
+
 from .grid import RawCell, place
 from .model import Document, ExtractionError, Line, Token
 
@@ -159,7 +160,8 @@ def flatten_deep_nesting(text: str) -> str:
 
 
 def read_html(data: bytes, declared_charset: str | None = None) -> Document:
-    text, charset = decode(data, declared_charset)
+    decoded = decode_html(data, f"text/html; charset={declared_charset}" if declared_charset else None)
+    text, charset = decoded.text, decoded.encoding
     tree = LexborHTMLParser(flatten_deep_nesting(text))
     title_node = tree.css_first("title")
     title = _flat(title_node.text()).replace("\n", " ") if title_node else ""

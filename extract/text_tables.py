@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from .decode import decode
+from nianbao.charset import decode_html
+
 from .model import Document, Line, Token
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -34,7 +35,7 @@ def _split_pipes(line: str) -> list[str]:
 
 
 def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
-    text = data if isinstance(data, str) else decode(data, html=False)[0]
+    text = data if isinstance(data, str) else decode_html(data).text
     lines: list[Line] = []
     for n, raw in enumerate(text.splitlines(), start=1):
         s = raw.strip()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from crawler import registry
 from crawler.addresses import AddressRefused, check_ip
 from crawler.blocks import block_reason
-from crawler.charset import decode_html, normalise_charset
+from nianbao.charset import decode_html, normalise_charset
 from crawler.discovery import scripted, trs
 from crawler.retries import parse_retry_after
 

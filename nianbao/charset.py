@@ -1,4 +1,6 @@
-"""Decode HTML bytes the way Chinese government portals need.
+"""Decode HTML and text bytes the way Chinese government portals need.
+
+Shared by the crawler (pages as served) and the extractor (files on disk).
 
 Order: the Content-Type header, then a byte-order mark, then a ``<meta>``
 declaration, then detection (UTF-8, GB18030, then charset-normalizer).  A declared charset that does not
