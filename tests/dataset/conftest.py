@@ -65,7 +65,7 @@ class FakeArchive:
 CORPUS_DOCS = {
     "fj-pingtan-2020.html": ("https://www.pingtan.gov.cn/zwgk/zfxxgknb/202103/t20210305_1.htm", "平潭综合实验区", "district", "text/html"),
     "fj-pingtan-2022.html": ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80629.htm", "平潭综合实验区", "district", "text/html"),
-    "cq-banan-nanpeng-2024.txt": ("http://www.cqbn.gov.cn/bmjz/jz/npjd/zwgk_1/zfxxgknb_1/202501/t20250120_1.html", "巴南区", "street", "text/plain"),
+    "cq-banan-nanpeng-2024.txt": ("http://www.cqbn.gov.cn/bmjz/jz/npjd/zwgk_1/zfxxgknb_1/202501/t20250120_1.txt", "巴南区", "street", "text/plain"),
     "js-huaian-hongze-2024.pdf": ("https://www.hongze.gov.cn/nb/2024.pdf", "洪泽区", "district", "application/pdf"),
     "js-shuyang-fgj-2023.html": ("https://www.shuyang.gov.cn/fgj/nb/t20240117_1.html", "沭阳县", "department", "text/html"),
 }  # fmt: skip
