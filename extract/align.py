@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .codebook import REQUEST_EXTRA_COLUMNS, Row, Table
 from .model import Cell, Token
@@ -33,6 +34,11 @@ MIN_LABEL_EVIDENCE = 0.15
 def core(text: str) -> str:
     """A label without numbering, punctuation or spaces: what is compared."""
     return _NON_WORD.sub("", _NUMBERING.sub("", clean(text)))
+
+
+@lru_cache(maxsize=8192)
+def label_grams(label: str) -> frozenset[str]:
+    return bigrams(core(label))
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -57,6 +63,7 @@ class RowIndex:
         self.rows = rows
         self.sizes: dict[tuple[int, int], int] = {}
         self.postings: dict[str, list[tuple[int, int]]] = {}
+        self._memo: dict[frozenset[str], list[float]] = {}  # labels repeat across reports
         for k, row in enumerate(rows):
             for li, label in enumerate(row.labels):
                 grams = bigrams(core(label))
@@ -66,7 +73,12 @@ class RowIndex:
                         self.postings.setdefault(g, []).append((k, li))
 
     def similarities(self, cand: frozenset[str]) -> list[float]:
+        cached = self._memo.get(cand)
+        if cached is not None:
+            return cached
         out = [0.0] * len(self.rows)
+        if len(self._memo) < 4096:
+            self._memo[cand] = out
         if not cand:
             return out
         counts: dict[tuple[int, int], int] = {}
@@ -90,11 +102,6 @@ def row_index(rows: tuple[Row, ...]) -> RowIndex:
     return idx
 
 
-def similarity(cand: frozenset[str], row: Row) -> float:
-    """How well a printed label names one codebook row, 0..1."""
-    return row_index((row,)).similarities(cand)[0] if cand else 0.0
-
-
 @dataclass(slots=True)
 class Match:
     candidate: Candidate
@@ -106,7 +113,7 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
     """The best order-preserving assignment of candidates to rows, and its score."""
     m, n = len(cands), len(rows)
     index = row_index(rows)
-    sims = [index.similarities(bigrams(core(c.label))) for c in cands]
+    sims = [index.similarities(label_grams(c.label)) for c in cands]
     widths = [len(r.columns) for r in rows]
     base = []
     for i, c in enumerate(cands):
@@ -114,33 +121,39 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
         base.append(
             [sims[i][k] - MATCH_THRESHOLD + (COUNT_FIT_BONUS if widths[k] in counts else -COUNT_FIT_BONUS) for k in range(n)]
         )
-    # rows a candidate can take without the adjacency bonus: few, so the DP stays small
-    positive = [[k for k in range(n) if base[i][k] > 0] for i in range(m)]
     neg = -1e9
     # best[s]: best score so far with the last matched row s - 1 (s = 0: none yet)
     best = [0.0] + [neg] * n
-    back: list[list[tuple[int, int]]] = []  # per candidate: (previous state, state) chosen
+    back: list[dict[int, int]] = []  # per candidate: state -> previous state, where it matched
     for i in range(m):
+        row_base = base[i]
+        adjacent_ok = not cands[i].own_label
         new = best[:]  # skipping candidate i keeps every state
-        choice = [(-2, s) for s in range(n + 1)]  # -2: skipped
-        for prev in range(n + 1):
-            if best[prev] <= neg / 2:
-                continue
-            options = [k for k in positive[i] if k > prev]
-            if prev < n:
-                options.append(prev)
-            for k in options:
-                gain = base[i][k]
-                if k == prev and (not cands[i].own_label or sims[i][k] >= MIN_LABEL_EVIDENCE):
-                    # directly follows the previous match; a label of its own that names
-                    # nothing like the row is evidence against it, a lost label is not
-                    gain += ADJACENCY_BONUS
-                if gain <= 0:
-                    continue
-                s = best[prev] + gain
-                if s > new[k + 1]:
-                    new[k + 1] = s
-                    choice[k + 1] = (prev, k + 1)
+        choice: dict[int, int] = {}
+        # prefix maximum of best[0..s] and where it is, for "any earlier state" transitions
+        pm_val, pm_arg = [0.0] * (n + 1), [0] * (n + 1)
+        cur_v, cur_a = neg, 0
+        for st in range(n + 1):
+            if best[st] > cur_v:
+                cur_v, cur_a = best[st], st
+            pm_val[st], pm_arg[st] = cur_v, cur_a
+        for k in range(n):
+            g = row_base[k]
+            options = []
+            if g > 0 and k > 0 and pm_val[k - 1] > neg / 2:
+                options.append((pm_val[k - 1] + g, pm_arg[k - 1]))  # after some earlier row
+            if best[k] > neg / 2 and (adjacent_ok or sims[i][k] >= MIN_LABEL_EVIDENCE):
+                # directly follows the previous match; a label of its own that names
+                # nothing like the row is evidence against it, a lost label is not
+                ga = g + ADJACENCY_BONUS
+                if ga > 0:
+                    options.append((best[k] + ga, k))
+            if g > 0 and k == 0 and not options:
+                options.append((best[0] + g, 0))
+            for score, prev in options:
+                if score > new[k + 1]:
+                    new[k + 1] = score
+                    choice[k + 1] = prev
         back.append(choice)
         best = new
     # trace back
@@ -148,11 +161,10 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
     total = best[state]
     matches: list[Match] = []
     for i in range(m - 1, -1, -1):
-        prev, cur = back[i][state]
-        if prev == -2:
-            continue
-        matches.append(Match(cands[i], rows[cur - 1], sims[i][cur - 1]))
-        state = prev
+        if state not in back[i]:
+            continue  # candidate i was skipped
+        matches.append(Match(cands[i], rows[state - 1], sims[i][state - 1]))
+        state = back[i][state]
     matches.reverse()
     return matches, total
 
@@ -167,7 +179,7 @@ def assign(cands: list[Candidate], rows: tuple[Row, ...], threshold: float = 0.4
     pairs = []
     index = row_index(rows)
     for i, c in enumerate(cands):
-        sims = index.similarities(bigrams(core(c.label)))
+        sims = index.similarities(label_grams(c.label))
         for k, r in enumerate(rows):
             s = sims[k]
             if s >= threshold:

@@ -9,6 +9,7 @@ the Python stack, and a 300 KB portal page reads in a few milliseconds.
 
 from __future__ import annotations
 
+import html
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -44,34 +45,14 @@ def _text_of(node: LexborNode) -> str:
     return _flat(node.text(deep=True, separator="", strip=False))
 
 
-def _rows_of(table: LexborNode) -> list[LexborNode]:
-    """The table's own rows (not those of a nested table)."""
-    rows = []
-    stack = [table]
-    while stack:
-        n = stack.pop()
-        c = n.child
-        kids = []
-        while c is not None:
-            if c.tag == "tr":
-                rows.append(c)
-            elif c.tag in ("thead", "tbody", "tfoot"):
-                kids.append(c)
-            c = c.next
-        stack.extend(reversed(kids))
-    return rows
-
-
 def _table_lines(node: LexborNode, t: int) -> list[Line]:
+    # a data table holds no other table, so every tr/td below it is its own
     raw_rows: list[list[RawCell]] = []
-    for tr in _rows_of(node):
+    for tr in node.css("tr"):
         cells = []
-        c = tr.child
-        while c is not None:
-            if c.tag in ("td", "th"):
-                a = c.attributes
-                cells.append(RawCell(_text_of(c), _int(a.get("rowspan")), _int(a.get("colspan"))))
-            c = c.next
+        for c in tr.css("td, th"):
+            a = c.attrs
+            cells.append(RawCell(_text_of(c), _int(a.get("rowspan")), _int(a.get("colspan"))))
         raw_rows.append(cells)
     placed, width = place(raw_rows)
     lines = []
@@ -119,14 +100,19 @@ def _document_lines(body: LexborNode) -> list[Line]:
     return lines
 
 
-def _meta(tree: LexborHTMLParser) -> dict[str, str]:
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def _meta(text: str) -> dict[str, str]:
+    """``<meta name=… content=…>`` pairs (TRS pages carry ArticleTitle, PubDate, Url)."""
     meta: dict[str, str] = {}
-    for m in tree.css("meta"):
-        a = m.attributes
-        name = (a.get("name") or a.get("property") or a.get("http-equiv") or "").strip()
-        content = a.get("content")
+    for tag in _META_TAG.findall(text[:200_000]):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(tag)}
+        name = (attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or "").strip()
+        content = attrs.get("content")
         if name and content:
-            meta[name] = content.strip()
+            meta[name] = html.unescape(content.strip())
     return meta
 
 
@@ -165,7 +151,7 @@ def read_html(data: bytes, declared_charset: str | None = None) -> Document:
     tree = LexborHTMLParser(flatten_deep_nesting(text))
     title_node = tree.css_first("title")
     title = _flat(title_node.text()).replace("\n", " ") if title_node else ""
-    meta = _meta(tree)
+    meta = _meta(text)
     meta["charset"] = charset
     tree.strip_tags(list(_SKIP - {"head"}))
     root = tree.body or tree.root

@@ -114,3 +114,13 @@ def test_deeply_nested_html_is_flattened_not_hung():
     page = "<html><body>" + "<div><span>" * n + b.TITLE + "</span></div>" * n + "</body></html>"
     ex = extract(page.encode(), "text/html")
     assert ex.report.agency == b.AGENCY and ex.report.year == 2023
+
+
+def test_three_tables_in_one_table_with_heading_rows():
+    page = b.html_report().decode()
+    # merge the three <table>s into one, the section headings becoming full-width rows
+    for head in ("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
+        page = page.replace(f"</table><p>{head}</p><table>", f'<tr><td colspan="10">{head}</td></tr>')
+    assert page.count("<table>") == 1
+    ex = extract(page.encode(), "text/html")
+    _assert_all_cells(ex, b.figures("2021"))
