@@ -16,5 +16,5 @@ SELECT cur.report_id, prev.report_id AS prev_report_id, cur.body_id, cur.agency,
        (prev.value IS NULL OR cur.value IS NULL) AS blanks_involved,
        abs(coalesce(prev.value, 0) - coalesce(cur.value, 0)) < 1e-6 AS passed,
        printf('carry_over_chain %s: carried_forward %d = %s, carried_over %d = %s',
-              cur.col, cur.year - 1, coalesce(prev.value, 0), cur.year, coalesce(cur.value, 0)) AS detail
+              cur.col, cur.year - 1, num_text(coalesce(prev.value, 0)), cur.year, num_text(coalesce(cur.value, 0))) AS detail
 FROM cur JOIN prev ON prev.body_id = cur.body_id AND prev.year = cur.year - 1 AND prev.col = cur.col;

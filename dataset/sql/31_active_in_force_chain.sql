@@ -22,7 +22,7 @@ SELECT cur.report_id, prev.report_id AS prev_report_id, cur.body_id, cur.agency,
        abs(coalesce(prev.in_force, 0) + coalesce(cur.issued, 0) - coalesce(cur.repealed, 0)
            - coalesce(cur.in_force, 0)) < 1e-6 AS passed,
        printf('active_in_force_chain %s: in_force %d %s + issued %s - repealed %s != in_force %d %s',
-              cur."row", cur.year - 1, coalesce(prev.in_force, 0), coalesce(cur.issued, 0),
-              coalesce(cur.repealed, 0), cur.year, coalesce(cur.in_force, 0)) AS detail
+              cur."row", cur.year - 1, num_text(coalesce(prev.in_force, 0)), num_text(coalesce(cur.issued, 0)),
+              num_text(coalesce(cur.repealed, 0)), cur.year, num_text(coalesce(cur.in_force, 0))) AS detail
 FROM v cur JOIN v prev ON prev.body_id = cur.body_id AND prev.year = cur.year - 1 AND prev."row" = cur."row"
 WHERE cur.has_in_force AND prev.has_in_force;

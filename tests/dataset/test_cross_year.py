@@ -136,3 +136,12 @@ def test_corrupt_parquet_keeps_previous_database(two_years):
     assert db.read_bytes() == before
     assert not list(data_dir.glob(".nianbao.duckdb.tmp-*"))
     assert _q(data_dir, "SELECT count(*) FROM reports") == [(3,)]
+
+
+def test_chain_details_read_as_text(two_years):
+    data_dir, _ = two_years
+    detail = _q(data_dir, "SELECT detail FROM carry_over_chain WHERE year = 2023 AND scope = 'total'")
+    assert detail == [("carry_over_chain total: carried_forward 2022 = 3, carried_over 2023 = 2",)]
+    (d,) = _q(data_dir, "SELECT detail FROM active_in_force_chain WHERE year = 2023")[0]
+    assert d.startswith("active_in_force_chain normative_documents: in_force 2022 ") and ".0" not in d
+    assert _q(data_dir, "SELECT count(*) FROM check_failures WHERE detail IS NULL") == [(0,)]
