@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -51,6 +51,7 @@ from warcio.warcwriter import WARCWriter
 from crawler.ledger import Ledger
 
 RAW_DIR = "raw"
+_WIRE_SAFE = "/?&=%:@!$'()*+,;~-._"
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def warc_records(result, sha: str, revisit_of: dict | None, warc_date: str) -> b
     path = target.path or "/"
     if target.query:
         path += "?" + target.query
+    path = quote(path, safe=_WIRE_SAFE)  # as sent on the wire: a request line is ASCII (链接 with 中文 names)
     req_headers = StatusAndHeaders(f"GET {path} HTTP/1.1", _str_headers(result.request_headers),
                                    is_http_request=True)  # fmt: skip
     req = writer.create_warc_record(result.final_url, "request", http_headers=req_headers,

@@ -44,9 +44,16 @@ def iso_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def _is_tracking(param: str) -> bool:
+    name = param.split("=", 1)[0].lower()
+    return name.startswith("utm_")
+
+
 def clean_url(url: str) -> str:
+    """Absolute address without fragment and without utm_* tracking parameters (one document, one address)."""
     p = urlsplit(url)
-    return urlunsplit((p.scheme.lower(), p.netloc.lower(), p.path or "/", p.query, ""))
+    query = "&".join(q for q in p.query.split("&") if q and not _is_tracking(q)) if p.query else ""
+    return urlunsplit((p.scheme.lower(), p.netloc.lower(), p.path or "/", query, ""))
 
 
 def _row_date(a) -> str | None:

@@ -68,12 +68,13 @@ def is_detail_url(url: str) -> bool:
 
 
 def canonical_url(url: str) -> str:
-    """``…_wap.html`` → ``….html``: one document, one address."""
+    """``…_wap.html`` → ``….html``, and no query (``?from=list``) on a static detail page: one document,
+    one address."""
     p = urlsplit(url)
     m = _DETAIL.search(p.path)
-    if m and m.group("wap"):
-        path = p.path[: m.start("wap")] + p.path[m.end("wap") :]
-        return urlunsplit((p.scheme, p.netloc, path, p.query, ""))
+    if m:
+        path = p.path[: m.start("wap")] + p.path[m.end("wap") :] if m.group("wap") else p.path
+        return urlunsplit((p.scheme, p.netloc, path, "", ""))
     return url
 
 
