@@ -73,6 +73,11 @@ class Hints:
 _TRUNCATED = ("...", "…", "..")
 
 
+def _column_dir(start_url: str) -> str:
+    """``…/zfxxgknb/index.html`` → ``…/zfxxgknb/``: the column a start page stands for."""
+    return start_url if start_url.endswith("/") else start_url.rsplit("/", 1)[0] + "/"
+
+
 class Crawl:
     def __init__(self, sources: list[registry.Source], data_dir: Path, config: CrawlConfig):
         self.sources = sources
@@ -81,6 +86,23 @@ class Crawl:
         self.stats = {s.id: SourceStats() for s in sources}
         self.claimed: set[str] = set()
         self._bar = None
+        # column directories of the run's sources: a sub-column under another source's
+        # start column is that source's to crawl (with its own agency and level)
+        self.columns = {s.id: _column_dir(s.start_url) for s in sources}
+
+    def owner_elsewhere(self, src: registry.Source, url: str) -> str | None:
+        """The id of another source of this run whose column holds ``url``, if any."""
+        mine = self.columns[src.id]
+        best = None
+        for sid, col in self.columns.items():
+            if (
+                sid != src.id
+                and url.startswith(col)
+                and len(col) > len(mine)
+                and (best is None or len(col) > len(self.columns[best]))
+            ):
+                best = sid
+        return best
 
     # --- plumbing ----------------------------------------------------------
     def warn(self, src: registry.Source, message: str) -> None:
@@ -319,6 +341,7 @@ class Crawl:
             found_extra, note = await self._hanweb_rest(src, url, hanweb, hlinks, items)
             kind, expected, extra = hanweb.kind, hanweb.expected, found_extra
         self._column_record(src, url, kind, expected, len(items), extra, note)
+        subs = [sc for sc in subs if self.owner_elsewhere(src, sc) is None]
         tasks = [t for t in (self._item(src, i) for i in items.values()) if t is not None]
         if depth >= (src.max_depth if src.max_depth is not None else self.config.max_depth):
             if subs:

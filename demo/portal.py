@@ -668,11 +668,11 @@ def start_urls(figures: dict, base: str) -> list[tuple[str, str, str, str, str]]
 
     One row per portal column, as in ``data/sources/``: the district column holds the
     government's own reports (its sub-columns are registry rows of their own, with
-    their level, so max_depth 0 there), then one row per category column and one per
-    body with its own sub-site.
+    their level; the crawler leaves a sub-column to the row whose column it is), then
+    one row per category column and one per body with its own sub-site.
     """
     gov = next((b["name"] for b in figures["bodies"] if b["category"] == ""), "")
-    rows = [("demo-district", gov, "district", f"{base}{ROOT}index.html", "0")]
+    rows = [("demo-district", gov, "district", f"{base}{ROOT}index.html", "")]
     for cat, level in CATEGORY_LEVELS.items():
         rows.append((f"demo-{cat}", "", level, f"{base}{ROOT}{cat}/index.html", ""))
     for b in figures["bodies"]:

@@ -158,3 +158,18 @@ def test_private_address_needs_allow_private(tmp_path):
         assert stats["test-district"].refused == 1
         (row,) = ledger_rows(data)
         assert row["status"] == "refused" and "127.0.0.1" in row["error"]
+
+
+def test_sub_column_owned_by_another_row_is_left_to_it():
+    from crawler.registry import Source
+    from crawler.run import Crawl, CrawlConfig
+
+    def src(sid, url):
+        return Source(id=sid, district="d", agency=None, level="district", start_url=url, cms="trs", allow_private=True)
+
+    district = src("district", "http://h.gov.cn/zwgk_1/zfxxgknb/index.html")
+    street = src("street", "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/index.html")
+    run = Crawl([district, street], Path("/nonexistent"), CrawlConfig())
+    assert run.owner_elsewhere(district, "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/") == "street"
+    assert run.owner_elsewhere(district, "http://h.gov.cn/zwgk_1/zfxxgknb/qzfbm/") is None
+    assert run.owner_elsewhere(street, "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/x/") is None
