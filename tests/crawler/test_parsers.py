@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from crawler import registry
 from crawler.addresses import AddressRefused, check_ip
 from crawler.blocks import block_reason
-from nianbao.charset import decode_html, normalise_charset
 from crawler.discovery import scripted, trs
 from crawler.retries import parse_retry_after
+from nianbao.charset import decode_html, normalise_charset
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 PINGTAN = SHARED / "sources" / "fj-pingtan-zfxxgknb-list.html"
