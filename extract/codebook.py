@@ -13,29 +13,31 @@ from dataclasses import dataclass
 FORMATS = ("2021", "2019", "legacy")
 
 
+class _Labelled:
+    label: str
+    aliases: tuple[str, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The official label first, then the variants real reports print."""
+        return (self.label, *self.aliases)
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(_Labelled):
     key: str
     label: str
     unit: str  # "件" (a count) or "万元" (money, normalised to 10k yuan)
     aliases: tuple[str, ...] = ()
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return (self.label, *self.aliases)
-
 
 @dataclass(frozen=True)
-class Row:
+class Row(_Labelled):
     key: str
     label: str
     columns: tuple[str, ...]
     group: str = ""  # the printed group label the row sits under, e.g. （三）不予公开
     aliases: tuple[str, ...] = ()
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return (self.label, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,3 @@ def all_cells() -> list[tuple[str, str, str, str, str, str]]:
                     c = t.column(ck)
                     out.append((t.key, r.key, ck, r.label, c.label, c.unit))
     return out
-
-
-def unit_of(table_key: str, col_key: str) -> str:
-    return table(table_key).column(col_key).unit
