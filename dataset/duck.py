@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from . import schema as sc
-from .parquet import PARQUET_DIR
+from .parquet import PARQUET_DIR, remove_stale_temps
 from .pivot import wide_frame
 from .wide import WIDE_VIEWS, render
 
@@ -108,6 +108,7 @@ def build_database(data_dir: Path, db_path: Path | None = None, threads: int | N
     target = Path(db_path) if db_path else data_dir / DB_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    remove_stale_temps(target.parent.glob(f".{target.name}.tmp-*"))
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
         p.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))

@@ -144,6 +144,28 @@ def _bodies(reports: list[dict]) -> tuple[list[dict], list[dict]]:
     return bodies, aliases
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(paths) -> list[Path]:
+    """Delete temporary files (``….tmp-<pid>…``) whose writer is gone: a load killed with ``kill -9``
+    leaves them behind, and nothing else would ever remove them."""
+    removed = []
+    for p in paths:
+        m = re.search(r"\.tmp-(\d+)", p.name)
+        if m and p.is_file() and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
 def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -160,6 +182,7 @@ def partition_name(year: int | None) -> str:
 
 def write_tables(out_dir: Path, frames: dict[str, pl.DataFrame]) -> list[Path]:
     """Write each frame (partitioned by the reports' year where the spec says so); drop stale files."""
+    remove_stale_temps(out_dir.rglob(".*.tmp-*"))
     written: list[Path] = []
     years = frames["reports"].select("report_id", "year")
     for name, df in frames.items():
