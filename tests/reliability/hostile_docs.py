@@ -85,7 +85,7 @@ def encrypted_pdf(scale: float) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     w = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(["secret report 2024"]))))
-    w.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    w.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128"  # pure Python in pypdf; AES would need the cryptography package)
     buf = io.BytesIO()
     w.write(buf)
     return buf.getvalue()
