@@ -85,7 +85,8 @@ def encrypted_pdf(scale: float) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     w = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(["secret report 2024"]))))
-    w.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128"  # pure Python in pypdf; AES would need the cryptography package)
+    # RC4 is pure Python in pypdf; AES would need the cryptography package
+    w.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
     buf = io.BytesIO()
     w.write(buf)
     return buf.getvalue()
