@@ -287,9 +287,7 @@ class Archive:
     def _flush(self, batch: list[PendingWrite]) -> list[dict]:
         fetch_rows, payload_rows, out = [], [], []
         wrote = False
-        if self._file is None:
-            self._file = open(self.raw / self.name, "ab")  # noqa: SIM115 - kept open for the run
-        f = self._file
+        f = self._file  # opened at the first record: a run that stores nothing new leaves no empty file
         for w in batch:
             row = dict(w.row)
             res = w.result
@@ -313,6 +311,8 @@ class Archive:
                             "date": known.get("date") or row["fetched_at"],
                         }
                     data = warc_records(res, sha, revisit, row["fetched_at"])
+                    if f is None:
+                        f = self._file = open(self.raw / self.name, "ab")  # noqa: SIM115 - kept open for the run
                     offset = f.tell()
                     f.write(data)
                     wrote = True

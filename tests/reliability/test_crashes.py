@@ -74,3 +74,22 @@ def test_load_twenty_random_kills(demo, tmp_path):
     res = load_kill_cycles(demo, tmp_path, runs=20, seed=20260601)
     assert res.failures == []
     assert res.equal == 20
+
+
+def test_a_rerun_that_stores_nothing_new_leaves_no_empty_warc(tmp_path):
+    """A second crawl (or a resumed one) with nothing new to store must not leave a 0-record WARC file."""
+    from crawler import registry
+    from crawler.run import crawl
+    from tests.crawler import portal as P
+    from tests.crawler.test_crawl_portal import FAST
+    from tests.reliability.crashes import archive_problems
+
+    with P.Portal(flaky={}) as portal:
+        reg = tmp_path / "reg.csv"
+        reg.write_text(P.registry_csv(portal), encoding="utf-8")
+        data = tmp_path / "data"
+        crawl(registry.load_registry(reg), data, FAST)
+        first = sorted(p.name for p in (data / "raw").iterdir())
+        crawl(registry.load_registry(reg), data, FAST)
+    assert sorted(p.name for p in (data / "raw").iterdir()) == first
+    assert archive_problems(data) == []
