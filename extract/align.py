@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from .codebook import REQUEST_EXTRA_COLUMNS, Row, Table
 from .model import Cell, Token
@@ -126,34 +127,32 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
     best = [0.0] + [neg] * n
     back: list[dict[int, int]] = []  # per candidate: state -> previous state, where it matched
     for i in range(m):
-        row_base = base[i]
+        row_base, row_sims = base[i], sims[i]
         adjacent_ok = not cands[i].own_label
+        if adjacent_ok:
+            ks = range(n)
+        else:  # a labelled row can only go where its label is some evidence
+            ks = [k for k in range(n) if row_base[k] > 0 or row_sims[k] >= MIN_LABEL_EVIDENCE]
         new = best[:]  # skipping candidate i keeps every state
         choice: dict[int, int] = {}
-        # prefix maximum of best[0..s] and where it is, for "any earlier state" transitions
-        pm_val, pm_arg = [0.0] * (n + 1), [0] * (n + 1)
-        cur_v, cur_a = neg, 0
-        for st in range(n + 1):
-            if best[st] > cur_v:
-                cur_v, cur_a = best[st], st
-            pm_val[st], pm_arg[st] = cur_v, cur_a
-        for k in range(n):
+        prefix = list(accumulate(best, max))  # best score over states 0..s
+        for k in ks:
             g = row_base[k]
-            options = []
-            if g > 0 and k > 0 and pm_val[k - 1] > neg / 2:
-                options.append((pm_val[k - 1] + g, pm_arg[k - 1]))  # after some earlier row
-            if best[k] > neg / 2 and (adjacent_ok or sims[i][k] >= MIN_LABEL_EVIDENCE):
+            top, prev = neg, -1
+            if g > 0 and k > 0 and prefix[k - 1] > neg / 2:
+                top = prefix[k - 1] + g  # after some earlier row
+                prev = best.index(prefix[k - 1], 0, k)
+            if best[k] > neg / 2 and (adjacent_ok or row_sims[k] >= MIN_LABEL_EVIDENCE):
                 # directly follows the previous match; a label of its own that names
                 # nothing like the row is evidence against it, a lost label is not
                 ga = g + ADJACENCY_BONUS
-                if ga > 0:
-                    options.append((best[k] + ga, k))
-            if g > 0 and k == 0 and not options:
-                options.append((best[0] + g, 0))
-            for score, prev in options:
-                if score > new[k + 1]:
-                    new[k + 1] = score
-                    choice[k + 1] = prev
+                if ga > 0 and best[k] + ga > top:
+                    top, prev = best[k] + ga, k
+            if k == 0 and g > 0 and prev < 0:
+                top, prev = best[0] + g, 0
+            if prev >= 0 and top > new[k + 1]:
+                new[k + 1] = top
+                choice[k + 1] = prev
         back.append(choice)
         best = new
     # trace back

@@ -9,6 +9,7 @@ the keys are the dataset's public contract and must never be renamed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 FORMATS = ("2021", "2019", "legacy")
 
@@ -56,10 +57,7 @@ class Table:
         raise KeyError(f"{self.key}: no row {key!r}")
 
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(f"{self.key}: no column {key!r}")
+        return _column_of(self.columns, key)
 
     @property
     def row_keys(self) -> tuple[str, ...]:
@@ -68,6 +66,14 @@ class Table:
     @property
     def column_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
+
+
+@lru_cache(maxsize=256)
+def _column_of(columns: tuple[Column, ...], key: str) -> Column:
+    for c in columns:
+        if c.key == key:
+            return c
+    raise KeyError(f"no column {key!r}")
 
 
 # ---------------------------------------------------------------- active (二)

@@ -41,19 +41,26 @@ def _flat(text: str) -> str:
 
 def _text_of(node: LexborNode) -> str:
     """The text of a cell, text nodes joined without a separator: Word splits
-    "2023" into "20</span><span>23" and "商业企业" into two ``<p>``."""
-    return _flat(node.text(deep=True, separator="", strip=False))
+    "2023" into "20</span><span>23" and "商业企业" into two ``<p>``.  White space,
+    ``&nbsp;`` and ideographic spaces fold to single spaces."""
+    return " ".join(node.text(deep=True, separator="", strip=False).split())
 
 
 def _table_lines(node: LexborNode, t: int) -> list[Line]:
-    # a data table holds no other table, so every tr/td below it is its own
-    raw_rows: list[list[RawCell]] = []
+    # A data table holds no other table, so every cell below it is its own; one
+    # selector call per table, cells grouped by their row (much faster than per-row calls).
+    rows: dict[int, list[RawCell]] = {}
     for tr in node.css("tr"):
-        cells = []
-        for c in tr.css("td, th"):
-            a = c.attrs
-            cells.append(RawCell(_text_of(c), _int(a.get("rowspan")), _int(a.get("colspan"))))
-        raw_rows.append(cells)
+        rows[tr.mem_id] = []
+    for c in node.css("td, th"):
+        a = c.attributes
+        cell = RawCell(_text_of(c), _int(a.get("rowspan")), _int(a.get("colspan")))
+        parent = c.parent
+        while parent is not None and parent.tag != "tr":
+            parent = parent.parent
+        if parent is not None:
+            rows.setdefault(parent.mem_id, []).append(cell)
+    raw_rows = list(rows.values())
     placed, width = place(raw_rows)
     lines = []
     for r, row in enumerate(placed):

@@ -35,7 +35,12 @@ class Sections:
         return "\n".join(line.text for line in self.lines(number))
 
 
+_FIRST = frozenset("一二三四五六")
+
+
 def heading_number(text: str) -> int | None:
+    if text.lstrip()[:1] not in _FIRST:  # cheap test first: most lines are not headings
+        return None
     t = clean(text)
     m = _HEAD.match(t)
     if not m or len(t) > MAX_HEADING:

@@ -91,7 +91,12 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
     res = TableResult()
     cands, others = assemble(lines)
     cmap = column_map(_header_tokens(others), cb.REQUESTS_2021)
-    (m21, s21), (m19, s19) = align(cands, cb.REQUESTS_2021.rows), align(cands, cb.REQUESTS_2019.rows)
+    m21, s21 = align(cands, cb.REQUESTS_2021.rows)
+    sub_rows = {"other_no_correction", "other_no_fee_paid", "other_other"}
+    if sum(1 for mt in m21 if mt.row.key in sub_rows and mt.candidate.own_label) >= 2:
+        m19, s19 = [], float("-inf")  # the three （六） rows are printed: 2021 layout for sure
+    else:
+        m19, s19 = align(cands, cb.REQUESTS_2019.rows)
     if s19 > s21 or (s19 == s21 and fmt == "2019"):
         matches, table, res.collapsed_other = m19, cb.REQUESTS_2019, True
     else:
