@@ -25,43 +25,43 @@ _SPACE = frozenset(" \t\u00a0\u3000")
 
 
 def _words(tp: pdfium.PdfTextPage, page_no: int) -> list[list[Token]]:
-    """PDFium's lines (it inserts CR LF between text lines) split into words with boxes."""
+    """PDFium's lines (it inserts CR LF between text lines) split into words with boxes.
+
+    A word's box is the union of its first and last characters' boxes: asking
+    PDFium for every character's box would double the reading time, and a
+    word is one run of text on one line.
+    """
     n = tp.count_chars()
     text = tp.get_text_range(0, n) if n else ""
     lines: list[list[Token]] = []
     cur: list[Token] = []
-    word: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]
+    start = -1
 
-    def end_word() -> None:
-        if word:
-            x0, y0, x1, y1 = box
+    def end_word(end: int) -> None:
+        nonlocal start
+        if start >= 0:
+            a, b = tp.get_charbox(start), tp.get_charbox(end - 1)
+            x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
             cur.append(
                 Token(
-                    "".join(word),
+                    text[start:end],
                     {"kind": "pdf", "page": page_no, "bbox": [round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)]},
                     x=(x0 + x1) / 2,
                 )
             )
-            word.clear()
+            start = -1
 
     for i, ch in enumerate(text[:n]):
         if ch in "\r\n":
-            end_word()
+            end_word(i)
             if ch == "\n" and cur:
                 lines.append(cur)
                 cur = []
-            continue
-        if ch in _SPACE:
-            end_word()
-            continue
-        x0, y0, x1, y1 = tp.get_charbox(i)
-        if not word:
-            box = [x0, y0, x1, y1]
-        else:
-            box = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
-        word.append(ch)
-    end_word()
+        elif ch in _SPACE:
+            end_word(i)
+        elif start < 0:
+            start = i
+    end_word(min(n, len(text)))
     if cur:
         lines.append(cur)
     return lines
