@@ -9,7 +9,6 @@ the keys are the dataset's public contract and must never be renamed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 FORMATS = ("2021", "2019", "legacy")
 
@@ -56,8 +55,14 @@ class Table:
                 return r
         raise KeyError(f"{self.key}: no row {key!r}")
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {c.key: c for c in self.columns})
+
     def column(self, key: str) -> Column:
-        return _column_of(self.columns, key)
+        try:
+            return self._index[key]  # type: ignore[attr-defined]
+        except KeyError:
+            raise KeyError(f"{self.key}: no column {key!r}") from None
 
     @property
     def row_keys(self) -> tuple[str, ...]:
@@ -66,14 +71,6 @@ class Table:
     @property
     def column_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
-
-
-@lru_cache(maxsize=256)
-def _column_of(columns: tuple[Column, ...], key: str) -> Column:
-    for c in columns:
-        if c.key == key:
-            return c
-    raise KeyError(f"no column {key!r}")
 
 
 # ---------------------------------------------------------------- active (二)

@@ -14,7 +14,7 @@ from typing import Any
 MAX_SPAN = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawCell:
     text: str
     rowspan: int = 1
@@ -22,7 +22,7 @@ class RawCell:
     loc: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Placed:
     text: str
     row: int

@@ -18,7 +18,7 @@ class ExtractionError(Exception):
     """A document that cannot be read at all (corrupt, encrypted, unknown format)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """One printed cell or text fragment, in reading order, with where it was found.
 
