@@ -206,16 +206,41 @@ def _fits(c: Candidate, r: Row) -> bool:
 
 @dataclass(slots=True)
 class ColumnMap:
-    """Grid columns of a table's header: grid position -> column key.
+    """Where each column of a table is printed: grid position -> column key
+    (grids, from the header), or x-centres -> column key (PDF, learned from the
+    rows that print every column).
 
-    Built only where the layout gives positions (grids); it places the numbers
-    of a row that prints fewer or more columns than the codebook has.
+    It places the numbers of a row that prints fewer or more columns than the
+    codebook has: a PDF prints nothing for a blank cell, so position is the only
+    evidence of which column a number belongs to.
     """
 
     by_x: dict[int, str]
+    centres: list[tuple[float, str]] | None = None
+    tolerance: float = 0.0
 
     def key_at(self, x: float | None) -> str | None:
-        return None if x is None else self.by_x.get(int(x))
+        if x is None:
+            return None
+        if self.centres:
+            cx, key = min(self.centres, key=lambda c: abs(c[0] - x))
+            return key if abs(cx - x) <= self.tolerance else None
+        return self.by_x.get(int(x))
+
+
+def learned_columns(rows: list[list[Token]], columns: tuple[str, ...]) -> ColumnMap | None:
+    """Column x-centres from PDF rows that print exactly one value per column."""
+    full = [r for r in rows if len(r) == len(columns) and all(v.x is not None for v in r)]
+    if len(full) < 3 or len(columns) < 2:
+        return None
+    centres = []
+    for j, key in enumerate(columns):
+        xs = sorted(r[j].x for r in full)
+        centres.append((xs[len(xs) // 2], key))
+    gaps = [b[0] - a[0] for a, b in zip(centres, centres[1:], strict=False)]
+    if min(gaps) <= 0:
+        return None
+    return ColumnMap({}, centres, tolerance=min(gaps) / 2)
 
 
 def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from .align import align, assign, column_map, make_cell, place_values
+from .align import align, assign, column_map, learned_columns, make_cell, place_values
 from .model import Cell, Line, Token
 from .numbers import parse_value
 from .rows import Candidate, assemble
@@ -101,6 +101,8 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table, res.collapsed_other = m19, cb.REQUESTS_2019, True
     else:
         matches, table = m21, cb.REQUESTS_2021
+    if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
+        cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
     _emit(table, matches, cmap, res)
     res.found = bool(matches)
     res.warnings += _unplaced("requests", cands, matches)

@@ -255,3 +255,48 @@ def xlsx_report() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# ----------------------------------------------------------------- PDF, sparse
+
+
+def pdf_with_blank_cells(blank: dict[str, set[int]]) -> bytes:
+    """A PDF report whose requests rows print nothing in the columns ``blank[row]``
+    (a blank cell in a PDF leaves no text at all): only position says which column a number is in."""
+    from demo.pdf import Page, write_pdf
+
+    a, q, v = _flat_rows()
+    page = Page()
+    y = 800.0
+
+    def line(text: str, x: float = 60) -> None:
+        nonlocal y
+        page.text(x, y, text, 9)
+        y -= 14
+
+    for t in (TITLE, "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。", "一、总体情况", "二、主动公开政府信息情况"):
+        line(t)
+    for label, vals in a:
+        page.text(60, y, label, 9)
+        for j, x in enumerate(vals):
+            page.text(300 + 80 * j, y, str(x), 9)
+        y -= 14
+    line("三、收到和处理政府信息公开申请情况")
+    cols = [260 + 40 * j for j in range(7)]
+    for j, c in enumerate(cb.REQUEST_COLUMNS):
+        page.text(cols[j], y, c.label[:2], 8)
+    y -= 14
+    keys = [r.key for r in cb.REQUESTS_2021.rows]
+    for key, (label, vals) in zip(keys, q, strict=True):
+        page.text(40, y, label[:12], 8)
+        for j, x in enumerate(vals):
+            if j not in blank.get(key, set()):
+                page.text(cols[j], y, str(x), 8)
+        y -= 12
+    line("四、政府信息公开行政复议、行政诉讼情况")
+    for j, x in enumerate(v):
+        page.text(40 + 34 * j, y, str(x), 8)
+    y -= 14
+    line("五、存在的主要问题及改进情况")
+    line("六、其他需要报告的事项")
+    return write_pdf([page], title=TITLE)

@@ -7,6 +7,7 @@ import io
 import pypdfium2 as pdfium
 import pytest
 
+from extract import codebook as cb
 from extract.checks import failures
 from extract.model import ExtractionError
 from extract.pipeline import extract
@@ -124,3 +125,36 @@ def test_three_tables_in_one_table_with_heading_rows():
     assert page.count("<table>") == 1
     ex = extract(page.encode(), "text/html")
     _assert_all_cells(ex, b.figures("2021"))
+
+
+def test_pdf_blank_cells_placed_by_position():
+    blank = {"granted": {1, 2, 3, 4}, "carried_forward": {0, 5}}
+    ex = extract(b.pdf_with_blank_cells(blank))
+    got = {(c.row, c.col): c.value for c in ex.cells if c.table == "requests"}
+    want = b.figures()
+    for row, gaps in blank.items():
+        for j, col in enumerate(cb.REQUESTS_2021.column_keys):
+            key = ("requests", row, col)
+            assert got.get((row, col)) == (None if j in gaps else want[key]) or (j in gaps and (row, col) not in got)
+    # every fully printed row is exact
+    full = {k: v for k, v in want.items() if k[0] == "requests" and k[1] not in blank}
+    assert all(got[(k[1], k[2])] == v for k, v in full.items())
+    assert any("granted" in w and "columns printed" in w for w in ex.report.warnings)
+
+
+def test_grid_with_only_used_applicant_columns_and_subtotal():
+    f = b.figures()
+    rows = []
+    for r in cb.REQUESTS_2021.rows:
+        np_, tot = f[("requests", r.key, "natural_person")], f[("requests", r.key, "total")]
+        rows.append(f"<tr><td>{r.label}</td><td>{np_}</td><td>{tot - np_}</td><td>{tot}</td></tr>")
+    page = (
+        f"<html><body><p>{b.TITLE}</p><p>三、收到和处理政府信息公开申请情况</p><table>"
+        "<tr><td>申请人情况</td><td>自然人</td><td>小计</td><td>总计</td></tr>" + "".join(rows) + "</table></body></html>"
+    )
+    ex = extract(page.encode(), "text/html")
+    got = {(c.row, c.col): c.value for c in ex.cells if c.table == "requests"}
+    for r in cb.REQUESTS_2021.rows:
+        assert got[(r.key, "natural_person")] == f[("requests", r.key, "natural_person")]
+        assert got[(r.key, "total")] == f[("requests", r.key, "total")]
+        assert (r.key, "commercial_enterprise") not in got  # not printed: absent, never 0
