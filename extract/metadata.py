@@ -89,6 +89,8 @@ def published_on(doc: Document, url: str | None) -> str | None:
                 if re.fullmatch(r"\s*(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*", a) and m and (d := _iso(*m.groups()[:3])):
                     return d
         t = ln.text
+        if "日期" not in t and "时间" not in t:
+            continue
         m = _LABELLED_DATE.search(t)
         if m and (d := _iso(*m.groups())):
             return d

@@ -39,9 +39,9 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
     lines: list[Line] = []
     for n, raw in enumerate(text.splitlines(), start=1):
         s = raw.strip()
-        if not s or _SEPARATOR.match(s) or PAGE_NUMBER.match(s):
+        if not s or ("--" in s and _SEPARATOR.match(s)) or (len(s) < 24 and PAGE_NUMBER.match(s)):
             continue
-        if _HEADING_MD.match(s):
+        if s[0] == "#" and _HEADING_MD.match(s):
             # "## 表三：..." captions that a converter repeats over every table fragment
             s = _HEADING_MD.sub("", s).strip()
             if s.startswith("表") and "：" in s[:4]:
