@@ -67,6 +67,32 @@ def run_ok(cmd: list[str], timeout: float = 300) -> float:
     return time.perf_counter() - t0
 
 
+def timed_run(cmd: list[str], started, timeout: float = 300) -> tuple[float, float]:
+    """Run ``cmd`` to completion; (seconds until ``started()`` first held, total seconds).
+
+    The start of the real work (after interpreter start-up and imports) lets kill moments be drawn
+    mostly where there is something to break."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first = None
+    while proc.poll() is None and time.perf_counter() - t0 < timeout:
+        if first is None and started():
+            first = time.perf_counter() - t0
+        time.sleep(0.002)
+    total = time.perf_counter() - t0
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[2:])} failed ({proc.returncode}): {err[-2000:]}")
+    return (first if first is not None else 0.0), total
+
+
+def kill_moment(rng: random.Random, i: int, work_starts: float, total: float) -> float:
+    """Three runs in four: a moment while the work runs; the fourth: any moment of the run."""
+    if i % 4 == 3:
+        return rng.uniform(0.05, total)
+    return rng.uniform(work_starts, total)
+
+
 # --- crawl state -------------------------------------------------------------------
 def _rel(url: str | None) -> str | None:
     return None if url is None else "/" + url.split("/", 3)[3] if url.count("/") >= 3 else url
@@ -123,7 +149,7 @@ class CrashResult:
     extra: dict = field(default_factory=dict)
 
 
-def crawl_kill_cycles(workdir: Path, runs: int, seed: int, latency: float = 0.03) -> CrashResult:
+def crawl_kill_cycles(workdir: Path, runs: int, seed: int, latency: float = 0.06) -> CrashResult:
     from tests.crawler import portal as P
 
     rng = random.Random(seed)
@@ -138,7 +164,8 @@ def crawl_kill_cycles(workdir: Path, runs: int, seed: int, latency: float = 0.03
                            "--delay", "0", "--retry-base", "0.01")  # fmt: skip
 
         clean = workdir / "clean"
-        res.clean_seconds = run_ok(cmd(clean))
+        before = len(portal.requests)
+        work_starts, res.clean_seconds = timed_run(cmd(clean), lambda: len(portal.requests) > before)
         expected = crawl_state(clean)
         res.extra["documents"] = len(expected["documents"])
         if archive_problems(clean) or not expected["documents"]:
@@ -146,7 +173,7 @@ def crawl_kill_cycles(workdir: Path, runs: int, seed: int, latency: float = 0.03
             return res
         for i in range(runs):
             data = workdir / f"run{i}"
-            delay = rng.uniform(0.05, res.clean_seconds)
+            delay = kill_moment(rng, i, work_starts, res.clean_seconds)
             res.runs += 1
             before = len(portal.requests)
             seen: list[int] = []
@@ -218,7 +245,7 @@ def load_kill_cycles(base: Path, workdir: Path, runs: int, seed: int) -> CrashRe
     data = workdir / "load"
     shutil.copytree(base, data)
     cmd = nianbao("load", "--data-dir", str(data))
-    res.clean_seconds = run_ok(cmd)
+    work_starts, res.clean_seconds = timed_run(cmd, lambda: any((data / "parquet").rglob(".*.tmp-*")))
     if parquet_hashes(data) != want_parquet or db_answers(data / "nianbao.duckdb") != want_db:
         res.failures.append("a plain rerun of load does not reproduce the clean load")
     previous_ok = 0
@@ -227,7 +254,7 @@ def load_kill_cycles(base: Path, workdir: Path, runs: int, seed: int) -> CrashRe
         if i % 2:
             shutil.rmtree(data / "parquet", ignore_errors=True)
             (data / "nianbao.duckdb").unlink(missing_ok=True)
-        delay = rng.uniform(0.05, res.clean_seconds)
+        delay = kill_moment(rng, i, work_starts, res.clean_seconds)
         res.runs += 1
         stage: list[str] = []
 
