@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from .model import ExtractionError
@@ -19,8 +20,8 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as e:
-        raise ExtractionError(f"corrupt {kind}: not a zip archive ({e})") from e
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError, zlib.error) as e:
+        raise ExtractionError(f"corrupt {kind}: not a readable zip archive ({e})") from e
     total = 0
     for info in z.infolist():
         total += info.file_size
@@ -38,7 +39,7 @@ def read_xml_part(z: zipfile.ZipFile, name: str, kind: str) -> bytes:
         data = z.read(name)
     except KeyError as e:
         raise ExtractionError(f"corrupt {kind}: missing part {name}") from e
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError) as e:
         raise ExtractionError(f"corrupt {kind}: cannot read {name} ({e})") from e
     if _DOCTYPE.search(data[:4096]):
         raise ExtractionError(f"{kind} refused: {name} declares a DOCTYPE/entities (XML entity expansion)")

@@ -92,8 +92,11 @@ def read_pdf(data: bytes) -> Document:
         printable = 0
         pages = len(pdf)
         for p in range(pages):
-            page = pdf[p]
-            tp = page.get_textpage()
+            try:
+                page = pdf[p]
+                tp = page.get_textpage()
+            except pdfium.PdfiumError as e:
+                raise ExtractionError(f"corrupt PDF: page {p + 1} of {pages} cannot be read ({e})") from e
             merged: list[list[Token]] = []
             for words in _words(tp, p + 1):
                 if merged and _same_line(_bbox(merged[-1]), _bbox(words)):

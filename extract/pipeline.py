@@ -61,8 +61,8 @@ def sniff_media_type(data: bytes, name: str | None = None, declared: str | None 
     if head.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            names = []
+        except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError):
+            names = []  # the reader its name suggests reports it as corrupt
         if any(n.startswith("word/") for n in names):
             return DOCX
         if any(n.startswith("xl/") for n in names):
@@ -110,7 +110,9 @@ def read_document(data: bytes, media_type: str) -> Document:
     if media_type == IMAGE:
         return Document(lines=[], media_type=IMAGE, has_text=False)
     if media_type == DOC:
-        raise ExtractionError("legacy Word (.doc/.wps) binary: not readable without conversion; convert to DOCX or PDF")
+        from .doc_binary import read_doc
+
+        return read_doc(data)
     raise ExtractionError(f"unknown format {media_type!r}")
 
 

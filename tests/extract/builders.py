@@ -184,8 +184,22 @@ def cell_per_line_report() -> bytes:
 # ------------------------------------------------------------- DOCX / XLSX
 
 
-def docx_report() -> bytes:
-    """A Word report with merged cells (python-docx repeats them in row.cells)."""
+#: applicant columns a sparse report leaves blank (as js-shuyang-fgj-2023 does)
+SPARSE_BLANK = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+
+
+def sparse_figures() -> dict[tuple[str, str, str], int | None]:
+    """figures() with the legal-person columns of the requests table printed blank (null)."""
+    f = dict(figures())
+    for (t, r, c) in list(f):
+        if t == "requests" and c in SPARSE_BLANK:
+            f[(t, r, c)] = None
+    return f
+
+
+def docx_report(sparse: bool = False) -> bytes:
+    """A Word report with merged cells (python-docx repeats them in row.cells);
+    ``sparse`` leaves the legal-person columns of the requests table empty."""
     import docx
 
     a, q, v = _flat_rows()
@@ -213,7 +227,8 @@ def docx_report() -> bytes:
         lab = t.cell(i, 0).merge(t.cell(i, 1))
         lab.text = label
         for j, x in enumerate(vals):
-            t.cell(i, 2 + j).text = str(x)
+            if not (sparse and cb.REQUEST_COLUMNS[j].key in SPARSE_BLANK):
+                t.cell(i, 2 + j).text = str(x)
     d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
     t = d.add_table(rows=2, cols=15)
     t.cell(0, 0).merge(t.cell(0, 4)).text = "行政复议"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -85,7 +86,7 @@ def test_image_has_no_text_layer():
     [
         (b"%PDF-1.4 garbage", "corrupt PDF"),
         (b"PK\x03\x04broken", "corrupt"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "corrupt .doc"),
     ],
 )
 def test_unreadable_documents_raise_with_reason(data, reason):
@@ -158,3 +159,25 @@ def test_grid_with_only_used_applicant_columns_and_subtotal():
         assert got[(r.key, "natural_person")] == f[("requests", r.key, "natural_person")]
         assert got[(r.key, "total")] == f[("requests", r.key, "total")]
         assert (r.key, "commercial_enterprise") not in got  # not printed: absent, never 0
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name, sparse", [("report.doc", False), ("report-sparse.doc", True)])
+def test_legacy_word_doc(name, sparse):
+    """Word 97 files (saved by LibreOffice from our DOCX builder; see fixtures/make_doc_fixtures.py)."""
+    ex = extract((FIXTURES / name).read_bytes(), name=name)
+    assert ex.report.media_type == "application/msword"
+    assert (ex.report.agency, ex.report.year, ex.report.status) == (b.AGENCY, 2023, "ok")
+    want = b.sparse_figures() if sparse else b.figures()
+    got = {(c.table, c.row, c.col): c.value for c in ex.cells}
+    assert got == want
+    if sparse:  # printed blanks stay null, with their raw text, never 0
+        blank = [c for c in ex.cells if c.col in b.SPARSE_BLANK and c.table == "requests"]
+        assert blank and all(c.value is None and c.raw == "" for c in blank)
+
+
+def test_docx_sparse_blanks_are_null():
+    ex = extract(b.docx_report(sparse=True))
+    assert {(c.table, c.row, c.col): c.value for c in ex.cells} == b.sparse_figures()
