@@ -181,3 +181,9 @@ def test_legacy_word_doc(name, sparse):
 def test_docx_sparse_blanks_are_null():
     ex = extract(b.docx_report(sparse=True))
     assert {(c.table, c.row, c.col): c.value for c in ex.cells} == b.sparse_figures()
+
+
+def test_legacy_excel_xls():
+    ex = extract((FIXTURES / "report.xls").read_bytes(), name="report.xls")
+    assert ex.report.media_type == "application/vnd.ms-excel"
+    assert {(c.table, c.row, c.col): c.value for c in ex.cells} == b.figures()
