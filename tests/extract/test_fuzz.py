@@ -22,6 +22,7 @@ SAMPLES = {
     "report.xlsx": b.xlsx_report(),
     "report.pdf": b.pdf_with_blank_cells({}),
     "report.doc": (FIXTURES / "report.doc").read_bytes(),
+    "report.xls": (FIXTURES / "report.xls").read_bytes(),
 }
 
 
