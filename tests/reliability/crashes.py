@@ -78,7 +78,7 @@ def timed_run(cmd: list[str], started, timeout: float = 300) -> tuple[float, flo
     while proc.poll() is None and time.perf_counter() - t0 < timeout:
         if first is None and started():
             first = time.perf_counter() - t0
-        time.sleep(0.002)
+        time.sleep(0.005)
     total = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
@@ -90,7 +90,25 @@ def kill_moment(rng: random.Random, i: int, work_starts: float, total: float) ->
     """Three runs in four: a moment while the work runs; the fourth: any moment of the run."""
     if i % 4 == 3:
         return rng.uniform(0.05, total)
-    return rng.uniform(work_starts, total)
+    return rng.uniform(min(work_starts, total * 0.8), total)
+
+
+def kill_at_random(cmd: list[str], rng: random.Random, i: int, work_starts: float, total: float, probe=None,
+                   before_retry=None, tries: int = 4) -> tuple[bool, float]:  # fmt: skip
+    """SIGKILL ``cmd`` at a random moment of its run; (killed, delay).
+
+    Run times vary (two shared cores): when the process finishes before the drawn moment, the window
+    shrinks to the time it actually took, ``before_retry()`` resets the state, and a new moment is drawn."""
+    delay = kill_moment(rng, i, work_starts, total)
+    for _ in range(tries):
+        t0 = time.perf_counter()
+        if run_killed(cmd, delay, probe=probe):
+            return True, delay
+        total = min(total, time.perf_counter() - t0) * 0.9
+        if before_retry is not None:
+            before_retry()
+        delay = kill_moment(rng, i, work_starts, total)
+    return False, delay
 
 
 # --- crawl state -------------------------------------------------------------------
@@ -173,14 +191,20 @@ def crawl_kill_cycles(workdir: Path, runs: int, seed: int, latency: float = 0.06
             return res
         for i in range(runs):
             data = workdir / f"run{i}"
-            delay = kill_moment(rng, i, work_starts, res.clean_seconds)
             res.runs += 1
-            before = len(portal.requests)
             seen: list[int] = []
-            res.killed += run_killed(
-                cmd(data), delay, probe=lambda b=before, s=seen: s.append(len(portal.requests) - b)
-            )
-            if seen and seen[0] > 0:
+            mark = [len(portal.requests)]
+
+            def probe(mark: list[int] = mark, seen: list[int] = seen) -> None:
+                seen.append(len(portal.requests) - mark[0])
+
+            def reset(data: Path = data, mark: list[int] = mark) -> None:
+                shutil.rmtree(data, ignore_errors=True)
+                mark[0] = len(portal.requests)
+
+            killed, delay = kill_at_random(cmd(data), rng, i, work_starts, res.clean_seconds, probe, reset)
+            res.killed += killed
+            if seen and seen[-1] > 0:
                 res.extra["mid_crawl"] = res.extra.get("mid_crawl", 0) + 1
             run_ok(cmd(data))
             got = crawl_state(data)
@@ -254,7 +278,6 @@ def load_kill_cycles(base: Path, workdir: Path, runs: int, seed: int) -> CrashRe
         if i % 2:
             shutil.rmtree(data / "parquet", ignore_errors=True)
             (data / "nianbao.duckdb").unlink(missing_ok=True)
-        delay = kill_moment(rng, i, work_starts, res.clean_seconds)
         res.runs += 1
         stage: list[str] = []
 
@@ -264,7 +287,9 @@ def load_kill_cycles(base: Path, workdir: Path, runs: int, seed: int) -> CrashRe
             elif any((data / "parquet").rglob(".*.tmp-*")):
                 stage.append("parquet write")
 
-        res.killed += run_killed(cmd, delay, probe=probe)
+        killed, delay = kill_at_random(cmd, rng, i, work_starts, res.clean_seconds, probe=probe)
+        res.killed += killed
+        stage = stage[-1:]
         for s in stage:
             res.extra[s] = res.extra.get(s, 0) + 1
         db = data / "nianbao.duckdb"
