@@ -107,7 +107,14 @@ def pdf_libraries(pdf_path: Path, seconds: float) -> list[tuple[str, str, float,
             lines += [ln.split() for ln in doc[i].get_textpage().get_text_range().splitlines()]
         return lines
 
-    out.append(("pypdfium2 raw text", "Apache-2.0/BSD", rate(lambda: (pdfium_text(), pages)[1], seconds), recovered(rows, pdfium_text())))
+    out.append(
+        (
+            "pypdfium2 raw text",
+            "Apache-2.0/BSD",
+            rate(lambda: (pdfium_text(), pages)[1], seconds),
+            recovered(rows, pdfium_text()),
+        )
+    )
 
     try:
         import pymupdf
@@ -116,7 +123,14 @@ def pdf_libraries(pdf_path: Path, seconds: float) -> list[tuple[str, str, float,
             doc = pymupdf.open(stream=data, filetype="pdf")
             return [ln.split() for page in doc for ln in page.get_text().splitlines()]
 
-        out.append(("PyMuPDF raw text", "AGPL-3.0", rate(lambda: (mupdf_text(), pages)[1], seconds), recovered(rows, mupdf_text())))
+        out.append(
+            (
+                "PyMuPDF raw text",
+                "AGPL-3.0",
+                rate(lambda: (mupdf_text(), pages)[1], seconds),
+                recovered(rows, mupdf_text()),
+            )
+        )
     except ImportError:
         print("PyMuPDF not installed: skipped", file=sys.stderr)
 
@@ -136,8 +150,22 @@ def pdf_libraries(pdf_path: Path, seconds: float) -> list[tuple[str, str, float,
             with pdfplumber.open(pdf_path) as pdf:
                 return [ln.split() for page in pdf.pages for ln in (page.extract_text() or "").splitlines()]
 
-        out.append(("pdfplumber extract_tables (baseline)", "MIT", rate(lambda: (plumber_tables(), pages)[1], seconds), recovered(rows, plumber_tables())))
-        out.append(("pdfplumber extract_text", "MIT", rate(lambda: (plumber_text(), pages)[1], seconds), recovered(rows, plumber_text())))
+        out.append(
+            (
+                "pdfplumber extract_tables (baseline)",
+                "MIT",
+                rate(lambda: (plumber_tables(), pages)[1], seconds),
+                recovered(rows, plumber_tables()),
+            )
+        )
+        out.append(
+            (
+                "pdfplumber extract_text",
+                "MIT",
+                rate(lambda: (plumber_text(), pages)[1], seconds),
+                recovered(rows, plumber_text()),
+            )
+        )
     except ImportError:
         print("pdfplumber not installed (pip install -e '.[bench]'): baseline skipped", file=sys.stderr)
     return out
@@ -156,7 +184,9 @@ def main() -> None:
             extract(data, name=name)
         return len(docs)
 
-    print(f"HTML/text reports: {len(docs)} documents ({sum(len(d) for _, d in docs) / len(docs) / 1024:.0f} KiB on average)")
+    print(
+        f"HTML/text reports: {len(docs)} documents ({sum(len(d) for _, d in docs) / len(docs) / 1024:.0f} KiB on average)"
+    )
     print(f"  nianbao extract: {rate(web_pass, args.seconds):8.1f} reports/s on one core (target >= 200)")
     pdfs = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
     if not pdfs:
@@ -170,7 +200,9 @@ def main() -> None:
         for name, lic, pps, acc in results:
             ratio = f"{pps / base[2]:10.1f}x" if base else "         -"
             print(f"  {name:40} {lic:15} {pps:9.1f} {ratio} {acc:9.1%}")
-        print("  (accuracy: nianbao = truth cells matched; others = truth rows whose numbers a line/row carries in order)")
+        print(
+            "  (accuracy: nianbao = truth cells matched; others = truth rows whose numbers a line/row carries in order)"
+        )
 
 
 if __name__ == "__main__":

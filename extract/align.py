@@ -23,7 +23,9 @@ from .model import Cell, Token
 from .numbers import clean, parse_value, to_unit
 from .rows import Candidate
 
-_NUMBERING = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.．、]")
+_NUMBERING = re.compile(
+    r"[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.．、]"
+)
 _NON_WORD = re.compile(r"[^\w]|_")
 
 MATCH_THRESHOLD = 0.3
@@ -120,7 +122,10 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
     for i, c in enumerate(cands):
         counts = (len(c.values), sum(1 for v in c.values if v.text.strip()))
         base.append(
-            [sims[i][k] - MATCH_THRESHOLD + (COUNT_FIT_BONUS if widths[k] in counts else -COUNT_FIT_BONUS) for k in range(n)]
+            [
+                sims[i][k] - MATCH_THRESHOLD + (COUNT_FIT_BONUS if widths[k] in counts else -COUNT_FIT_BONUS)
+                for k in range(n)
+            ]
         )
     neg = -1e9
     # best[s]: best score so far with the last matched row s - 1 (s = 0: none yet)
@@ -277,7 +282,9 @@ def place_values(
     if len(vals) == n:
         return list(zip(columns, vals, strict=True)), None
     if len(vals) > n:
-        return list(zip(columns, vals[-n:], strict=True)), f"{len(vals)} values for {n} columns; kept the last {n}"
+        return list(
+            zip(columns, vals[-n:], strict=True)
+        ), f"{len(vals)} values for {n} columns; kept the last {n}"
     if not vals:
         return [], "no values"
     # Fewer values and no positions: the first and last columns are the table's

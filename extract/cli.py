@@ -25,7 +25,12 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(_SKIP_SUFFIXES) and f.name not in _SKIP_NAMES:
+                if (
+                    f.is_file()
+                    and not f.name.startswith(".")
+                    and not f.name.endswith(_SKIP_SUFFIXES)
+                    and f.name not in _SKIP_NAMES
+                ):
                     yield f
         else:
             yield p

@@ -46,7 +46,11 @@ def _table_lines(tbl, t: int, lines: list[Line]) -> None:
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             continued = vmerge is not None and (vmerge.get(f"{W}val") in (None, "continue"))
             if not continued:
-                tokens.append(Token(_text(tc), {"kind": "docx", "table": t, "row": r, "col": col}, x=float(col), span=span))
+                tokens.append(
+                    Token(
+                        _text(tc), {"kind": "docx", "table": t, "row": r, "col": col}, x=float(col), span=span
+                    )
+                )
             col += span
         width = max(width, col)
         placed.append(tokens)
@@ -61,7 +65,9 @@ def read_docx(data: bytes) -> Document:
     body = root.find(f"{W}body")
     lines: list[Line] = []
     if body is None:
-        return Document(lines=lines, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return Document(
+            lines=lines, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
     t = 0
     stack = list(reversed(list(body)))
     while stack:
@@ -89,5 +95,7 @@ def read_docx(data: bytes) -> Document:
     except Exception:  # noqa: BLE001 - core properties are optional
         title = ""
     return Document(
-        lines=lines, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document", title=title
+        lines=lines,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        title=title,
     )

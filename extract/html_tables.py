@@ -20,9 +20,53 @@ from .grid import RawCell, place
 from .model import Document, ExtractionError, Line, Token
 
 _BLOCK = frozenset(
-    ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer", "blockquote", "pre", "center", "form", "fieldset", "address", "hr", "caption", "title"]
+    [
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "center",
+        "form",
+        "fieldset",
+        "address",
+        "hr",
+        "caption",
+        "title",
+    ]
 )
-_SKIP = frozenset(["script", "style", "noscript", "template", "iframe", "object", "select", "option", "head", "svg", "button", "textarea"])
+_SKIP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "select",
+        "option",
+        "head",
+        "svg",
+        "button",
+        "textarea",
+    ]
+)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
 _NL = re.compile(r"\s*\n\s*")
 
@@ -65,7 +109,9 @@ def _table_lines(node: LexborNode, t: int) -> list[Line]:
     lines = []
     for r, row in enumerate(placed):
         tokens = [
-            Token(p.text, {"kind": "html", "table": t, "row": r, "col": p.col}, x=float(p.col), span=p.colspan)
+            Token(
+                p.text, {"kind": "html", "table": t, "row": r, "col": p.col}, x=float(p.col), span=p.colspan
+            )
             for p in row
         ]
         text = " ".join(tok.text for tok in tokens if tok.text)
@@ -115,7 +161,9 @@ def _meta(text: str) -> dict[str, str]:
     """``<meta name=… content=…>`` pairs (TRS pages carry ArticleTitle, PubDate, Url)."""
     meta: dict[str, str] = {}
     for tag in _META_TAG.findall(text[:200_000]):
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(tag)}
+        attrs = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(tag)
+        }
         name = (attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or "").strip()
         content = attrs.get("content")
         if name and content:
@@ -126,8 +174,27 @@ def _meta(text: str) -> dict[str, str]:
 #: lexbor's tree builder is quadratic in nesting depth (20,000 levels take seconds)
 MAX_DEPTH = 1000
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
-_VOID = frozenset(["br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed", "param", "track"])
-_KEEP = frozenset(["html", "head", "body", "title", "meta", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "p", "br"])
+_VOID = frozenset(
+    [
+        "br",
+        "hr",
+        "img",
+        "meta",
+        "link",
+        "input",
+        "col",
+        "area",
+        "base",
+        "wbr",
+        "source",
+        "embed",
+        "param",
+        "track",
+    ]
+)
+_KEEP = frozenset(
+    ["html", "head", "body", "title", "meta", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "p", "br"]
+)
 
 
 def _max_depth(text: str) -> int:
@@ -148,7 +215,9 @@ def flatten_deep_nesting(text: str) -> str:
         return text
     flat = _TAG.sub(lambda m: m.group(0) if m.group(2).lower() in _KEEP else "", text)
     if _max_depth(flat) > MAX_DEPTH:
-        raise ExtractionError(f"HTML nested more than {MAX_DEPTH} levels deep even without inline tags: refused")
+        raise ExtractionError(
+            f"HTML nested more than {MAX_DEPTH} levels deep even without inline tags: refused"
+        )
     return flat
 
 

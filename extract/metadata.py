@@ -19,7 +19,14 @@ _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(r"(?:发布|公开|发文|成文)(?:日期|时间)\s*[:：]?\s*" + _DATE)
 _DATE_ONLY = re.compile(r"^\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _TRS_URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+")
-_META_DATE_KEYS = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "article:published_time")
+_META_DATE_KEYS = (
+    "PubDate",
+    "pubdate",
+    "publishdate",
+    "PublishDate",
+    "firstpublishedtime",
+    "article:published_time",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,11 @@ def published_on(doc: Document, url: str | None) -> str | None:
             texts = [c.text for c in ln.cells]
             for a, b in zip(texts, texts[1:], strict=False):
                 m = _DATE_ONLY.match(b)
-                if re.fullmatch(r"\s*(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*", a) and m and (d := _iso(*m.groups()[:3])):
+                if (
+                    re.fullmatch(r"\s*(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*", a)
+                    and m
+                    and (d := _iso(*m.groups()[:3]))
+                ):
                     return d
         t = ln.text
         if "日期" not in t and "时间" not in t:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 #: texts that mean "nothing printed here" (value null, raw kept)
-NULL_MARKERS = frozenset({"", "/", "／", "\\", "-", "--", "—", "——", "–", "－", "无", "空", "null", "N/A", "n/a", "×"})
+NULL_MARKERS = frozenset(
+    {"", "/", "／", "\\", "-", "--", "—", "——", "–", "－", "无", "空", "null", "N/A", "n/a", "×"}
+)
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # a number, optionally signed, with thousands separators, then an optional unit
@@ -27,7 +29,20 @@ _NOTE_OPEN = "(（[【"
 #: digits and separators that do not make a number ("1,2,3", "1.2.3"): a value whose number is unreadable
 _GARBLED = re.compile(r"^[-−]?\d[\d,.、]*[,.、][\d,.、]*\d$")
 _CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万]+$")
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 
 

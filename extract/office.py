@@ -26,7 +26,11 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     for info in z.infolist():
         total += info.file_size
         ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > MAX_PART or total > MAX_TOTAL or (info.file_size > 1_000_000 and ratio > MAX_RATIO):
+        if (
+            info.file_size > MAX_PART
+            or total > MAX_TOTAL
+            or (info.file_size > 1_000_000 and ratio > MAX_RATIO)
+        ):
             raise ExtractionError(
                 f"{kind} refused: part {info.filename} expands to {info.file_size:,} bytes "
                 f"(ratio {ratio:,.0f}:1) — a zip bomb or a file too large to be a report"

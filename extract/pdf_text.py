@@ -45,7 +45,11 @@ def _words(tp: pdfium.PdfTextPage, page_no: int) -> list[list[Token]]:
             cur.append(
                 Token(
                     text[start:end],
-                    {"kind": "pdf", "page": page_no, "bbox": [round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)]},
+                    {
+                        "kind": "pdf",
+                        "page": page_no,
+                        "bbox": [round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)],
+                    },
                     x=(x0 + x1) / 2,
                 )
             )
@@ -69,7 +73,12 @@ def _words(tp: pdfium.PdfTextPage, page_no: int) -> list[list[Token]]:
 
 def _bbox(tokens: list[Token]) -> list[float]:
     boxes = [t.loc["bbox"] for t in tokens]
-    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
 
 
 def _same_line(a: list[float], b: list[float]) -> bool:
@@ -119,7 +128,12 @@ def read_pdf(data: bytes) -> Document:
         pdf.close()
     has_text = printable >= MIN_CHARS_PER_PAGE * max(1, min(pages, 3))
     return Document(
-        lines=lines, media_type="application/pdf", title=meta.get("Title", ""), meta=meta, pages=pages, has_text=has_text
+        lines=lines,
+        media_type="application/pdf",
+        title=meta.get("Title", ""),
+        meta=meta,
+        pages=pages,
+        has_text=has_text,
     )
 
 

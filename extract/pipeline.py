@@ -139,7 +139,12 @@ def extract(
     secs = split_sections(doc.lines)
     body = "\n".join(ln.text for ln in doc.lines[:200])
     meta = read_meta(doc, secs.preamble, body, url)
-    report.title, report.agency, report.year, report.published_on = meta.title, meta.agency, meta.year, meta.published_on
+    report.title, report.agency, report.year, report.published_on = (
+        meta.title,
+        meta.agency,
+        meta.year,
+        meta.published_on,
+    )
     for number, key, _, _ in SECTIONS:
         if number in secs.by_number:
             report.sections[key] = secs.text(number)

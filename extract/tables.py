@@ -11,7 +11,15 @@ from .numbers import parse_value
 from .rows import Candidate, assemble
 
 #: 2019-format words in section 二 (the 2021 table has none of them)
-_MARKERS_2019 = ("本年新制作", "新公开数量", "对外公开总数", "上一年项目数", "其他对外管理服务", "政府集中采购", "采购总金额")
+_MARKERS_2019 = (
+    "本年新制作",
+    "新公开数量",
+    "对外公开总数",
+    "上一年项目数",
+    "其他对外管理服务",
+    "政府集中采购",
+    "采购总金额",
+)
 _MARKERS_2021 = ("本年制发", "本年废止", "现行有效")
 
 
@@ -57,7 +65,9 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult) -> None:
         for col, tok in pairs:
             res.cells.append(make_cell(table, mt.row.key, col, tok))
             if parse_value(tok.text).note == "unreadable number":
-                res.warnings.append(f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null")
+                res.warnings.append(
+                    f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
+                )
 
 
 def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:

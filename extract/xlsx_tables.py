@@ -28,7 +28,9 @@ def _fmt(v) -> str:
     return str(v).strip()
 
 
-def _grid_lines(sheet_index: int, rows: list[list[str]], merges: list[tuple[int, int, int, int]], lines: list[Line]) -> None:
+def _grid_lines(
+    sheet_index: int, rows: list[list[str]], merges: list[tuple[int, int, int, int]], lines: list[Line]
+) -> None:
     """rows[r][c] text; merges as (r0, c0, r1, c1) inclusive, 0-based."""
     covered: dict[tuple[int, int], None] = {}
     span_of: dict[tuple[int, int], int] = {}
@@ -44,7 +46,14 @@ def _grid_lines(sheet_index: int, rows: list[list[str]], merges: list[tuple[int,
         for c, text in enumerate(row):
             if (r, c) in covered:
                 continue
-            tokens.append(Token(text, {"kind": "xlsx", "sheet": sheet_index, "row": r, "col": c}, x=float(c), span=span_of.get((r, c), 1)))
+            tokens.append(
+                Token(
+                    text,
+                    {"kind": "xlsx", "sheet": sheet_index, "row": r, "col": c},
+                    x=float(c),
+                    span=span_of.get((r, c), 1),
+                )
+            )
         if not any(t.text for t in tokens):
             continue
         # a title or heading merged across the sheet reads as prose
@@ -70,9 +79,13 @@ def _read_xlsx(data: bytes) -> list[Line]:
     lines: list[Line] = []
     for i, ws in enumerate(wb.worksheets):
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLS:
-            raise ExtractionError(f"XLSX refused: sheet {ws.title!r} is {ws.max_row}x{ws.max_column}, not a report table")
+            raise ExtractionError(
+                f"XLSX refused: sheet {ws.title!r} is {ws.max_row}x{ws.max_column}, not a report table"
+            )
         rows = [[_fmt(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        merges = [
+            (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges
+        ]
         _grid_lines(i, rows, merges, lines)
     return lines
 
@@ -88,7 +101,9 @@ def _read_xls(data: bytes) -> list[Line]:
     for i in range(book.nsheets):
         sh = book.sheet_by_index(i)
         if sh.nrows > MAX_ROWS or sh.ncols > MAX_COLS:
-            raise ExtractionError(f"XLS refused: sheet {sh.name!r} is {sh.nrows}x{sh.ncols}, not a report table")
+            raise ExtractionError(
+                f"XLS refused: sheet {sh.name!r} is {sh.nrows}x{sh.ncols}, not a report table"
+            )
         rows = [[_fmt(sh.cell_value(r, c)) for c in range(sh.ncols)] for r in range(sh.nrows)]
         merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
         _grid_lines(i, rows, merges, lines)

@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output directory (default: DATA_DIR/export)")
     _add_data_dir(p)
 
-    p = sub.add_parser("demo", help="serve the offline demo portal and run crawl, extract and load against it")
+    p = sub.add_parser(
+        "demo", help="serve the offline demo portal and run crawl, extract and load against it"
+    )
     p.add_argument("--keep-serving", action="store_true", help="keep the demo portal up after the run")
     p.add_argument("--data-dir", type=Path, default=Path("data/demo-run"))
 

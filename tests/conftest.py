@@ -19,7 +19,9 @@ def corpus_truths() -> list[Path]:
 @pytest.fixture
 def corpus_dir() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"real corpus not found at {CORPUS} (it lives in ../shared beside a developer's checkout)")
+        pytest.skip(
+            f"real corpus not found at {CORPUS} (it lives in ../shared beside a developer's checkout)"
+        )
     return CORPUS
 
 

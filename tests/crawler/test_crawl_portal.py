@@ -165,7 +165,9 @@ def test_sub_column_owned_by_another_row_is_left_to_it():
     from crawler.run import Crawl, CrawlConfig
 
     def src(sid, url):
-        return Source(id=sid, district="d", agency=None, level="district", start_url=url, cms="trs", allow_private=True)
+        return Source(
+            id=sid, district="d", agency=None, level="district", start_url=url, cms="trs", allow_private=True
+        )
 
     district = src("district", "http://h.gov.cn/zwgk_1/zfxxgknb/index.html")
     street = src("street", "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/index.html")

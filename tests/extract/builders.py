@@ -64,7 +64,9 @@ def _td(text: str, rs: int = 1, cs: int = 1, word: bool = False) -> str:
     return f"<td{attrs}>{body}</td>"
 
 
-def html_report(fmt: str = "2021", word: bool = False, collapsed_other: bool = False, charset: str = "utf-8") -> bytes:
+def html_report(
+    fmt: str = "2021", word: bool = False, collapsed_other: bool = False, charset: str = "utf-8"
+) -> bytes:
     f = figures(fmt, collapsed_other)
     active, _, review = cb.tables_for(fmt)
     td = lambda *a, **k: _td(*a, word=word, **k)  # noqa: E731
@@ -92,7 +94,9 @@ def html_report(fmt: str = "2021", word: bool = False, collapsed_other: bool = F
         else:
             parts.append("<tr>" + td(r.label) + "".join(td(v) for v in vals) + "</tr>")
     parts.append("</table><p>三、收到和处理政府信息公开申请情况</p><table>")
-    parts.append(f"<tr>{td('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', rs=3, cs=3)}{td('申请人情况', cs=7)}</tr>")
+    parts.append(
+        f"<tr>{td('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', rs=3, cs=3)}{td('申请人情况', cs=7)}</tr>"
+    )
     parts.append(f"<tr>{td('自然人', rs=2)}{td('法人或其他组织', cs=5)}{td('总计', rs=2)}</tr>")
     parts.append("<tr>" + "".join(td(c.label) for c in cb.REQUEST_COLUMNS[1:6]) + "</tr>")
     rows = _request_rows(fmt, collapsed_other)
@@ -126,10 +130,14 @@ def html_report(fmt: str = "2021", word: bool = False, collapsed_other: bool = F
     parts.append("<tr>" + "".join(td(c.label) for c in cb.REVIEW_COLUMNS) * 2 + "</tr>")
     parts.append(
         "<tr>"
-        + "".join(td(str(f[("review_litigation", r.key, c.key)])) for r in review.rows for c in cb.REVIEW_COLUMNS)
+        + "".join(
+            td(str(f[("review_litigation", r.key, c.key)])) for r in review.rows for c in cb.REVIEW_COLUMNS
+        )
         + "</tr></table>"
     )
-    parts.append("<p>五、存在的主要问题及改进情况</p><p>仍有不足。</p><p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>")
+    parts.append(
+        "<p>五、存在的主要问题及改进情况</p><p>仍有不足。</p><p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts).encode(charset if charset != "gb2312" else "gb18030")
 
@@ -142,14 +150,23 @@ def _flat_rows(fmt: str = "2021"):
     f = figures(fmt)
     active, _, review = cb.tables_for(fmt)
     a = [(r.label, [f[("active", r.key, c)] for c in r.columns]) for r in active.rows]
-    q = [(r.label, [f[("requests", r.key, c)] for c in cb.REQUESTS_2021.column_keys]) for r in _request_rows(fmt, False)]
+    q = [
+        (r.label, [f[("requests", r.key, c)] for c in cb.REQUESTS_2021.column_keys])
+        for r in _request_rows(fmt, False)
+    ]
     v = [f[("review_litigation", r.key, c.key)] for r in review.rows for c in cb.REVIEW_COLUMNS]
     return a, q, v
 
 
 def _text_report(row) -> str:
     a, q, v = _flat_rows()
-    out = [TITLE, "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。", "一、总体情况", "平稳。", "二、主动公开政府信息情况"]
+    out = [
+        TITLE,
+        "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+        "一、总体情况",
+        "平稳。",
+        "二、主动公开政府信息情况",
+    ]
     out += [row(label, vals) for label, vals in a]
     out += ["三、收到和处理政府信息公开申请情况", row("申请人情况", [])]
     out += [row(label, vals) for label, vals in q]
@@ -160,7 +177,9 @@ def _text_report(row) -> str:
 
 def text_rows_report() -> bytes:
     """The one-row-per-line " | " variant."""
-    return _text_report(lambda label, vals: " | ".join([label, *map(str, vals)]) if label else " | ".join(map(str, vals))).encode()
+    return _text_report(
+        lambda label, vals: " | ".join([label, *map(str, vals)]) if label else " | ".join(map(str, vals))
+    ).encode()
 
 
 def markdown_report() -> bytes:
@@ -185,13 +204,19 @@ def cell_per_line_report() -> bytes:
 
 
 #: applicant columns a sparse report leaves blank (as js-shuyang-fgj-2023 does)
-SPARSE_BLANK = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+SPARSE_BLANK = (
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
 
 
 def sparse_figures() -> dict[tuple[str, str, str], int | None]:
     """figures() with the legal-person columns of the requests table printed blank (null)."""
     f = dict(figures())
-    for (t, r, c) in list(f):
+    for t, r, c in list(f):
         if t == "requests" and c in SPARSE_BLANK:
             f[(t, r, c)] = None
     return f
@@ -289,7 +314,12 @@ def pdf_with_blank_cells(blank: dict[str, set[int]]) -> bytes:
         page.text(x, y, text, 9)
         y -= 14
 
-    for t in (TITLE, "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。", "一、总体情况", "二、主动公开政府信息情况"):
+    for t in (
+        TITLE,
+        "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+    ):
         line(t)
     for label, vals in a:
         page.text(60, y, label, 9)

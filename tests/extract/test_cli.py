@@ -41,8 +41,13 @@ def test_extract_out_dir(tmp_path):
 
 
 def test_check_reports_failures_where_and_by_how_much(tmp_path, capsys):
-    text = b.text_rows_report().decode().replace(
-        "（七）总计 | ", "（七）总计 | 9"  # natural_person total_processed printed with an extra digit
+    text = (
+        b.text_rows_report()
+        .decode()
+        .replace(
+            "（七）总计 | ",
+            "（七）总计 | 9",  # natural_person total_processed printed with an extra digit
+        )
     )
     f = tmp_path / "r.txt"
     f.write_text(text, encoding="utf-8")

@@ -10,7 +10,9 @@ from tests.conftest import CORPUS, corpus_truths, load_truth
 
 TRUTHS = corpus_truths()
 if not TRUTHS:
-    pytestmark = pytest.mark.skip(reason=f"real corpus not found at {CORPUS}: clone beside ../shared to run these")
+    pytestmark = pytest.mark.skip(
+        reason=f"real corpus not found at {CORPUS}: clone beside ../shared to run these"
+    )
 
 
 def _extract(truth: dict):
@@ -30,7 +32,10 @@ def test_every_truth_cell_matches(truth_path):
     ex = _extract(truth)
     got = {(c.table, c.row, c.col): c.value for c in ex.cells}
     want = {
-        (t, r, c): v for t, rows in truth["tables"].items() for r, cols in rows.items() for c, v in cols.items()
+        (t, r, c): v
+        for t, rows in truth["tables"].items()
+        for r, cols in rows.items()
+        for c, v in cols.items()
     }
     wrong = {k: (v, got.get(k, "MISSING")) for k, v in want.items() if not _same(got.get(k, "MISSING"), v)}
     assert not wrong, f"{len(wrong)} of {len(want)} cells differ: {wrong}"
@@ -81,5 +86,7 @@ def test_pdf_cells_have_page_and_box():
     if not truth_path.exists():
         pytest.skip("js-huaian-hongze-2024 not in corpus")
     ex = _extract(load_truth(truth_path))
-    cell = next(c for c in ex.cells if (c.table, c.row, c.col) == ("requests", "unavailable_needs_creation", "total"))
+    cell = next(
+        c for c in ex.cells if (c.table, c.row, c.col) == ("requests", "unavailable_needs_creation", "total")
+    )
     assert cell.location["page"] == 4 and len(cell.location["bbox"]) == 4

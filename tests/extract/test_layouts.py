@@ -49,7 +49,9 @@ def test_gbk_page_declared_only_in_meta():
 
 
 @pytest.mark.parametrize(
-    "make", [b.text_rows_report, b.markdown_report, b.cell_per_line_report], ids=["rows", "markdown", "cell-per-line"]
+    "make",
+    [b.text_rows_report, b.markdown_report, b.cell_per_line_report],
+    ids=["rows", "markdown", "cell-per-line"],
 )
 def test_text_layouts(make):
     ex = extract(make(), "text/plain")
@@ -136,7 +138,9 @@ def test_pdf_blank_cells_placed_by_position():
     for row, gaps in blank.items():
         for j, col in enumerate(cb.REQUESTS_2021.column_keys):
             key = ("requests", row, col)
-            assert got.get((row, col)) == (None if j in gaps else want[key]) or (j in gaps and (row, col) not in got)
+            assert got.get((row, col)) == (None if j in gaps else want[key]) or (
+                j in gaps and (row, col) not in got
+            )
     # every fully printed row is exact
     full = {k: v for k, v in want.items() if k[0] == "requests" and k[1] not in blank}
     assert all(got[(k[1], k[2])] == v for k, v in full.items())
@@ -151,7 +155,9 @@ def test_grid_with_only_used_applicant_columns_and_subtotal():
         rows.append(f"<tr><td>{r.label}</td><td>{np_}</td><td>{tot - np_}</td><td>{tot}</td></tr>")
     page = (
         f"<html><body><p>{b.TITLE}</p><p>三、收到和处理政府信息公开申请情况</p><table>"
-        "<tr><td>申请人情况</td><td>自然人</td><td>小计</td><td>总计</td></tr>" + "".join(rows) + "</table></body></html>"
+        "<tr><td>申请人情况</td><td>自然人</td><td>小计</td><td>总计</td></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
     )
     ex = extract(page.encode(), "text/html")
     got = {(c.row, c.col): c.value for c in ex.cells if c.table == "requests"}

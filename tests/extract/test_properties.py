@@ -11,7 +11,9 @@ from extract.numbers import NULL_MARKERS, parse_value, to_unit
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "件", "条", "万元", " 件"]), st.booleans())
+@given(
+    st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "件", "条", "万元", " 件"]), st.booleans()
+)
 def test_integers_round_trip_in_any_print(n, unit, full_width):
     text = f"{n:,}" if n % 2 else str(n)
     if full_width:
@@ -39,7 +41,10 @@ def test_null_markers_stay_null_never_zero(marker, pad):
     assert p.is_value and p.value is None
 
 
-@given(st.integers(min_value=0, max_value=10**6), st.text(alphabet="其中修订含自然失效件", min_size=1, max_size=8))
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.text(alphabet="其中修订含自然失效件", min_size=1, max_size=8),
+)
 def test_number_with_note_keeps_number(n, note):
     p = parse_value(f"{n}（{note}）")
     assert p.value == n and note in p.note

@@ -117,30 +117,47 @@ def docx_zip_bomb(scale: float) -> bytes:
 
 _LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
     + b"]>"
 )
 
 
 def docx_entities(scale: float) -> bytes:
-    doc = _LAUGHS + b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+    doc = (
+        _LAUGHS
+        + b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+    )
     return _zip({"[Content_Types].xml": _CT, "word/document.xml": doc})
 
 
 def xlsx_entities(scale: float) -> bytes:
-    wb = _LAUGHS + b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>'
+    wb = (
+        _LAUGHS
+        + b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>'
+    )
     return _zip({"[Content_Types].xml": _CT, "xl/workbook.xml": wb})
 
 
 def html_nested(scale: float) -> bytes:
     n = max(1000, int(100_000 * scale))
-    return b"<html><body>" + b"<div><span>" * n + "2024年政府信息公开工作年度报告".encode() + b"</span></div>" * n + b"</body></html>"
+    return (
+        b"<html><body>"
+        + b"<div><span>" * n
+        + "2024年政府信息公开工作年度报告".encode()
+        + b"</span></div>" * n
+        + b"</body></html>"
+    )
 
 
 def html_table_rows(scale: float) -> bytes:
     n = max(500, int(10_000 * scale))
     rows = "".join(f"<tr><td>第{i}行 统计事项</td><td>{i}</td><td>{i + 1}</td></tr>" for i in range(n))
-    return f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table></body></html>".encode()
+    return (
+        f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table></body></html>".encode()
+    )
 
 
 def _odd_report() -> str:
@@ -181,7 +198,11 @@ def _gbk_ok(ex: Extraction) -> bool:
 CASES = [
     Case("corrupt PDF", corrupt_pdf, error="corrupt PDF"),
     Case("encrypted PDF", encrypted_pdf, error="encrypted PDF"),
-    Case("1,000-page PDF", big_pdf, check=lambda ex: ex.report.pages >= 10 and ex.report.status == "no tables found"),
+    Case(
+        "1,000-page PDF",
+        big_pdf,
+        check=lambda ex: ex.report.pages >= 10 and ex.report.status == "no tables found",
+    ),
     Case("DOCX zip bomb", docx_zip_bomb, error="zip bomb"),
     Case("DOCX XML entity expansion", docx_entities, error="entity"),
     Case("XLSX XML entity expansion", xlsx_entities, error="entity"),
@@ -229,8 +250,12 @@ def run_isolated(case_index: int, scale: float = 1.0, mem_mb: int = 2048, timeou
     if p.is_alive():
         p.kill()
         p.join()
-        return Outcome(CASES[case_index].name, False, f"TIMEOUT after {timeout:.0f} s", time.perf_counter() - start)
+        return Outcome(
+            CASES[case_index].name, False, f"TIMEOUT after {timeout:.0f} s", time.perf_counter() - start
+        )
     try:
         return q.get(timeout=5)
     except Exception:  # noqa: BLE001
-        return Outcome(CASES[case_index].name, False, f"child died (exit {p.exitcode})", time.perf_counter() - start)
+        return Outcome(
+            CASES[case_index].name, False, f"child died (exit {p.exitcode})", time.perf_counter() - start
+        )

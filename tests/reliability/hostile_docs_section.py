@@ -16,6 +16,11 @@ def run() -> list[Row]:
         out = run_isolated(i, scale=1.0, mem_mb=MEMORY_CAP_MB, timeout=TIME_CAP_S)
         rss = f"{out.peak_rss_mb:.0f} MB" if out.peak_rss_mb else "-"
         rows.append(
-            Row("hostile documents", case.name, f"{out.result}; {out.seconds:.2f} s; peak RSS {rss}", out.passed)
+            Row(
+                "hostile documents",
+                case.name,
+                f"{out.result}; {out.seconds:.2f} s; peak RSS {rss}",
+                out.passed,
+            )
         )
     return rows

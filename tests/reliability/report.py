@@ -52,7 +52,9 @@ def main() -> int:
             print(f"\n== {current}")
         print(f"  {'PASS' if r.passed else 'FAIL'}  {r.what:<{width}}  {r.measured}")
     failed = sum(1 for r in rows if not r.passed)
-    print(f"\nreliability: {len(rows) - failed} passed, {failed} failed ({time.perf_counter() - started:.0f} s)")
+    print(
+        f"\nreliability: {len(rows) - failed} passed, {failed} failed ({time.perf_counter() - started:.0f} s)"
+    )
     return 1 if failed else 0
 
 
