@@ -274,17 +274,48 @@ class Archive:
             if not batch:
                 continue
             try:
-                rows = await asyncio.to_thread(self._flush, batch)
-            except BaseException as e:  # surface to every waiter, then stop
+                pairs = list(zip(batch, await asyncio.to_thread(self._flush, batch), strict=True))
+            except (OSError, asyncio.CancelledError) as e:  # the disk, not a document: stop
                 for w in batch:
                     if w.future and not w.future.done():
                         w.future.set_exception(e)
                 raise
-            for w, r in zip(batch, rows, strict=True):
+            except Exception:  # noqa: BLE001 - one bad document must not sink its batch or the run
+                pairs = []
+                for w in batch:
+                    try:
+                        pairs.append((w, (await asyncio.to_thread(self._flush, [w]))[0]))
+                    except OSError as e:
+                        if w.future and not w.future.done():
+                            w.future.set_exception(e)
+                        raise
+                    except Exception as e:  # noqa: BLE001 - reported to the one waiter
+                        if w.future and not w.future.done():
+                            w.future.set_exception(e)
+            for w, r in pairs:
                 if w.future and not w.future.done():
                     w.future.set_result(r)
 
     def _flush(self, batch: list[PendingWrite]) -> list[dict]:
+        """Write a batch all or nothing: on any error the WARC is cut back to where
+        the batch began and nothing of it is committed."""
+        path = self.raw / self.name
+        if self._file is not None:
+            start = self._file.tell()
+        else:  # opened (appending) during this batch: cut back to its size now, never below
+            start = path.stat().st_size if path.exists() else 0
+        known_before = set(self._known)
+        try:
+            return self._flush_batch(batch)
+        except BaseException:
+            if self._file is not None:
+                self._file.truncate(start)
+                self._file.seek(0, os.SEEK_END)
+            for sha in set(self._known) - known_before:
+                del self._known[sha]
+            raise
+
+    def _flush_batch(self, batch: list[PendingWrite]) -> list[dict]:
         fetch_rows, payload_rows, out = [], [], []
         wrote = False
         f = self._file  # opened at the first record: a run that stores nothing new leaves no empty file

@@ -119,6 +119,7 @@ class Fetcher:
         *,
         domains: frozenset[str],
         allow_private: bool,
+        ports: frozenset[int] | None = None,
         conditional: dict[str, str] | None = None,
         robots: RobotsCheck | None = None,
         per_host: int | None = None,
@@ -137,8 +138,13 @@ class Fetcher:
                 why = f"redirect from {url} to {current} leaves the allowed domains" if redirects else \
                     f"{current}: host {host} is not among the source's domains"  # fmt: skip
                 return FetchResult(url, current, "refused", error=why, redirects=redirects)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            if ports is not None and port not in ports:
+                # same host, another service: a redirect to :22 or :6379 is not the portal
+                return FetchResult(url, current, "refused", redirects=redirects,
+                                   error=f"{current}: port {port} is not the source's (allowed: {sorted(ports)})")  # fmt: skip
             try:
-                await check_host(host, parts.port or (443 if parts.scheme == "https" else 80), allow_private)
+                await check_host(host, port, allow_private)
             except AddressRefused as e:
                 return FetchResult(
                     url, current, "refused", error=f"{current}: refused: {e}", redirects=redirects

@@ -63,6 +63,12 @@ class Source:
             twins = {h}
         return frozenset(twins | {d.lower() for d in self.allowed_domains})
 
+    def ports(self) -> frozenset[int]:
+        """Ports this source may fetch from: the web's defaults (http→https moves are
+        routine) and the start address's own."""
+        parts = urlsplit(self.start_url)
+        return frozenset({80, 443, parts.port or (443 if parts.scheme == "https" else 80)})
+
 
 def _is_ip(host: str) -> bool:
     try:

@@ -121,7 +121,7 @@ class Crawl:
                 self._bar.update(done)
 
     async def _robots_fetch(self, src: registry.Source, url: str) -> tuple[int | None, bytes]:
-        res = await self.fetcher.fetch(url, domains=src.domains(), allow_private=src.allow_private,
+        res = await self.fetcher.fetch(url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private,
                                        per_host=src.per_host, delay=src.delay, check_blocks=False)  # fmt: skip
         if res.status is None:
             return None, b""
@@ -173,7 +173,7 @@ class Crawl:
             if prev["last_modified"]:
                 conditional["If-Modified-Since"] = prev["last_modified"]
         res: FetchResult = await self.fetcher.fetch(
-            url, domains=src.domains(), allow_private=src.allow_private, conditional=conditional or None,
+            url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
             robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
         )  # fmt: skip
         now = now_iso()
@@ -191,7 +191,16 @@ class Crawl:
             self._legacy_reported.add(src.host)
             self.warn(src, f"{url}: server needs legacy TLS; fetched with a legacy TLS context")
         if res.outcome == "ok":
-            saved = await self.archive.save(dict(row, status="ok"), res)
+            try:
+                saved = await self.archive.save(dict(row, status="ok"), res)
+            except OSError:
+                raise  # the disk: nothing more can be stored
+            except Exception as e:  # noqa: BLE001 - one document the archive cannot take
+                st.errors += 1
+                error = f"{url}: could not be archived: {type(e).__name__}: {e}"
+                self.warn(src, error)
+                await self.archive.save(dict(row, status="error", error=error))
+                return None, None
             return saved, res.body
         if res.outcome == "not_modified" and prev is not None:
             st.reused += 1

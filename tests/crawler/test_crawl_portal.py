@@ -175,3 +175,100 @@ def test_sub_column_owned_by_another_row_is_left_to_it():
     assert run.owner_elsewhere(district, "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/") == "street"
     assert run.owner_elsewhere(district, "http://h.gov.cn/zwgk_1/zfxxgknb/qzfbm/") is None
     assert run.owner_elsewhere(street, "http://h.gov.cn/zwgk_1/zfxxgknb/jd/npjd/x/") is None
+
+
+def test_redirect_to_another_port_of_the_same_host_is_refused(monkeypatch):
+    import asyncio
+
+    import httpx
+
+    from crawler.client import ClientConfig, Fetcher
+    from crawler.politeness import Politeness
+
+    sent: list[str] = []
+
+    async def recording(self, request):
+        sent.append(str(request.url))
+        raise AssertionError(f"transport reached for {request.url}")
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", recording)
+    src = registry.Source(
+        id="s", district="d", agency=None, level="district", start_url="http://127.0.0.1:8080/col/index.html",
+        cms="trs", allow_private=True,
+    )  # fmt: skip
+    assert src.ports() == frozenset({80, 443, 8080})
+
+    async def go():
+        f = Fetcher(ClientConfig(), Politeness(PolitenessConfig(delay=0.0)))
+        try:
+            return await f.fetch(
+                "http://127.0.0.1:6379/", domains=src.domains(), ports=src.ports(), allow_private=True
+            )
+        finally:
+            await f.aclose()
+
+    r = asyncio.run(go())
+    assert r.outcome == "refused" and "port 6379" in r.error and sent == []
+
+
+def test_a_document_the_archive_cannot_take_fails_alone(tmp_path, monkeypatch):
+    """One bad write is that URL's error; the rest of its batch and of the crawl go on,
+    and the WARC keeps no bytes of the failed write."""
+    import asyncio
+
+    from crawler import archive as archive_mod
+    from crawler.archive import Archive
+    from crawler.client import FetchResult
+    from crawler.ledger import Ledger
+
+    real = archive_mod.warc_records
+
+    def flaky(res, sha, revisit, date):
+        if res.final_url.endswith("/bad.html"):
+            raise ValueError("cannot encode this record")
+        return real(res, sha, revisit, date)
+
+    monkeypatch.setattr(archive_mod, "warc_records", flaky)
+    urls = ("http://h.gov.cn/a.html", "http://h.gov.cn/bad.html", "http://h.gov.cn/c.html")
+
+    async def go():
+        arch = Archive(tmp_path, Ledger(tmp_path))
+        await arch.start()
+        try:
+            return await asyncio.gather(
+                *(
+                    arch.save(
+                        {
+                            "url": u,
+                            "final_url": u,
+                            "status": "ok",
+                            "fetched_at": "2026-01-01T00:00:00Z",
+                            "source_id": "s",
+                            "role": "report",
+                        },
+                        FetchResult(
+                            u, u, "ok", 200, [(b"Content-Type", b"text/html")], body=f"<p>{u}</p>".encode()
+                        ),
+                    )  # fmt: skip
+                    for u in urls
+                ),
+                return_exceptions=True,
+            )
+        finally:
+            await arch.close()
+
+    a, bad, c = asyncio.run(go())
+    assert isinstance(bad, ValueError)
+    assert a["sha256"] and c["sha256"]
+    stored = {r["url"]: r for r in ledger_rows(tmp_path) if r.get("sha256")}
+    assert set(stored) == {urls[0], urls[2]}
+    for u, row in stored.items():
+        assert read_payload(tmp_path, row["sha256"]) == f"<p>{u}</p>".encode()
+    # the WARC holds exactly the two committed documents, each once
+    with open(next((tmp_path / "raw").glob("*.warc.gz")), "rb") as f:
+        targets = [
+            r.rec_headers.get_header("WARC-Target-URI")
+            for r in ArchiveIterator(f)
+            if r.rec_type == "response"
+        ]
+    assert sorted(targets) == [urls[0], urls[2]]
