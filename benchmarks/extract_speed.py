@@ -188,6 +188,9 @@ def main() -> None:
         f"HTML/text reports: {len(docs)} documents ({sum(len(d) for _, d in docs) / len(docs) / 1024:.0f} KiB on average)"
     )
     print(f"  nianbao extract: {rate(web_pass, args.seconds):8.1f} reports/s on one core (target >= 200)")
+    for name, data in docs:
+        r = rate(lambda data=data, name=name: (extract(data, name=name), 1)[1], args.seconds / 3)
+        print(f"    {name:30} {len(data) / 1024:6.0f} KiB {r:8.0f} reports/s")
     pdfs = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
     if not pdfs:
         print("PDF: no corpus PDF at ../shared/corpus; skipped")
