@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,9 @@ def build_site(n_reports: int) -> dict[str, bytes]:
 def serve(host: str, site: dict[str, bytes], latency: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle on, a keep-alive client's delayed
+        # ACK holds the body back about 40 ms per response, for any crawler
+        disable_nagle_algorithm = True
 
         def log_message(self, *a):
             pass
@@ -95,6 +99,23 @@ stats = crawl(registry.load_registry(Path(reg)), Path(data), cfg)
 elapsed = time.perf_counter() - t0
 print(json.dumps({"pages": sum(s.pages for s in stats.values()), "elapsed": elapsed}))
 """
+
+
+class CpuMeter:
+    """CPU seconds of the crawler (a child process) and of the site (this process's server threads)."""
+
+    def __init__(self) -> None:
+        self._child = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self._self = time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        child, me = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
+        out = (
+            child.ru_utime + child.ru_stime - self._child.ru_utime - self._child.ru_stime,
+            me - self._self,
+        )
+        self._child, self._self = child, me
+        return out
 
 
 def run_ours(starts: list[str], per_host: int, delay: float, global_limit: int) -> tuple[int, float]:
@@ -174,8 +195,11 @@ def main() -> None:
     print(f"site: {args.hosts} hosts x {len(site)} pages = {pages_site} pages (incl. robots.txt); "
           f"latency {args.latency * 1000:.0f} ms; per-host concurrency {args.per_host}; delay {args.delay} s")  # fmt: skip
     print(f"bound (concurrency / latency x hosts): {bound:.1f} pages/s")
+    cpu = CpuMeter()
     ours_pages, ours_t = run_ours(starts, args.per_host, args.delay, global_limit)
+    ours_cpu = cpu.lap()
     scrapy_pages, scrapy_t = run_scrapy(starts, args.per_host, args.delay, global_limit)
+    scrapy_cpu = cpu.lap()
     ours_rate, scrapy_rate = ours_pages / ours_t, scrapy_pages / scrapy_t
     print(
         f"nianbao: {ours_pages} pages in {ours_t:.2f} s = {ours_rate:.1f} pages/s ({ours_rate / bound:.0%} of bound)"
@@ -183,6 +207,9 @@ def main() -> None:
     print(f"scrapy:  {scrapy_pages} pages in {scrapy_t:.2f} s = {scrapy_rate:.1f} pages/s "
           f"({scrapy_rate / bound:.0%} of bound)")  # fmt: skip
     print(f"ratio nianbao / scrapy: {ours_rate / scrapy_rate:.2f}x")
+    for name, (crawler_s, site_s), wall in (("nianbao", ours_cpu, ours_t), ("scrapy", scrapy_cpu, scrapy_t)):
+        print(f"cpu during the {name} run: crawler {crawler_s:.1f} s, site servers {site_s:.1f} s, "
+              f"of {2 * wall:.1f} core-seconds on 2 cores ({(crawler_s + site_s) / (2 * wall):.0%} busy)")  # fmt: skip
     for s in servers:
         s.shutdown()
 
