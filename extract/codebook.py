@@ -247,7 +247,6 @@ SECTIONS = (
     (6, "other", "六、其他需要报告的事项", ("其他需要报告",)),
 )
 SECTION_KEYS = tuple(s[1] for s in SECTIONS)
-CHINESE_NUMERALS = "一二三四五六七八九十"
 
 # --------------------------------------------------------------------- access
 

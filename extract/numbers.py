@@ -122,11 +122,3 @@ def to_unit(parsed: Parsed, column_unit: str) -> float | int | None:
     if column_unit == "万元" and parsed.unit == "元":
         return round(v / 10000, 8)
     return v
-
-
-_INT_TOKEN = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
-
-
-def looks_numeric(text: str) -> bool:
-    """Cheap test used on every token of a page before the full parse."""
-    return bool(_INT_TOKEN.match(clean(text)))

@@ -12,7 +12,6 @@ group labels and page breaks inside a table.
 from __future__ import annotations
 
 import contextlib
-import re
 
 import pypdfium2 as pdfium
 
@@ -135,10 +134,3 @@ def read_pdf(data: bytes) -> Document:
         pages=pages,
         has_text=has_text,
     )
-
-
-_PDF_MAGIC = re.compile(rb"^\s*%PDF-")
-
-
-def is_pdf(data: bytes) -> bool:
-    return bool(_PDF_MAGIC.match(data[:1024]))

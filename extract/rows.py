@@ -12,7 +12,7 @@ that floated out of its table finds its numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .model import Line, Token
@@ -25,7 +25,6 @@ class Candidate:
     values: list[Token]
     loc: dict[str, Any]
     own_label: bool = True
-    headers: list[Token] = field(default_factory=list)  # label cells with grid positions, for column mapping
 
 
 def is_value(text: str) -> bool:
@@ -97,6 +96,6 @@ def assemble(lines: list[Line]) -> tuple[list[Candidate], list[Line]]:
         if not own and pending:
             label = " ".join(pending)
         pending.clear()
-        out.append(Candidate(label, values, line.loc, own_label=own, headers=labels))
+        out.append(Candidate(label, values, line.loc, own_label=own))
     flush_stream()
     return out, others

@@ -28,8 +28,6 @@ class TableResult:
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     found: bool = False  # the table was recognised (rows matched)
-    #: rows whose printed values were fewer than the codebook's columns
-    incomplete_rows: list[str] = field(default_factory=list)
     collapsed_other: bool = False
 
 
@@ -60,8 +58,6 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult) -> None:
         pairs, warn = place_values(mt.candidate.values, mt.row.columns, cmap)
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
-            if len(pairs) < len(mt.row.columns):
-                res.incomplete_rows.append(mt.row.key)
         for col, tok in pairs:
             res.cells.append(make_cell(table, mt.row.key, col, tok))
             if parse_value(tok.text).note == "unreadable number":
