@@ -263,16 +263,22 @@ def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
 
 
 def place_values(
-    values: list[Token], columns: tuple[str, ...], cmap: ColumnMap | None
+    values: list[Token], columns: tuple[str, ...], cmap: ColumnMap | None, subtotal: bool = False
 ) -> tuple[list[tuple[str, Token]], str | None]:
     """Pair each printed value with a column key.  Returns the pairs and a
-    warning when the row printed a different number of values than expected."""
+    warning when the row printed a different number of values than expected.
+
+    ``subtotal``: the table prints a 小计 column (the legal persons' subtotal)
+    just before 总计; it is not canonical, so its number is left out.
+    """
     vals = list(values)
     n = len(columns)
     while len(vals) > n and not vals[0].text.strip():
         vals.pop(0)  # an empty sub-label cell in front of the numbers
     while len(vals) > n and not vals[-1].text.strip():
         vals.pop()
+    if subtotal and len(vals) == n + 1 and not (cmap and all(v.x is not None for v in vals)):
+        del vals[-2]
     if cmap and all(v.x is not None for v in vals):
         keyed = [(cmap.key_at(v.x), v) for v in vals]
         placed = [(k, v) for k, v in keyed if k in columns]

@@ -53,9 +53,9 @@ def _header_tokens(others: list[Line]) -> list[Token]:
     return [t for line in others if line.cells for t in line.cells if t.text.strip()]
 
 
-def _emit(table: cb.Table, matches, cmap, res: TableResult) -> None:
+def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> None:
     for mt in matches:
-        pairs, warn = place_values(mt.candidate.values, mt.row.columns, cmap)
+        pairs, warn = place_values(mt.candidate.values, mt.row.columns, cmap, subtotal)
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
@@ -109,7 +109,8 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table = m21, cb.REQUESTS_2021
     if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
-    _emit(table, matches, cmap, res)
+    subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
+    _emit(table, matches, cmap, res, subtotal)
     res.found = bool(matches)
     res.warnings += _unplaced("requests", cands, matches)
     return res

@@ -193,3 +193,20 @@ def test_legacy_excel_xls():
     ex = extract((FIXTURES / "report.xls").read_bytes(), name="report.xls")
     assert ex.report.media_type == "application/vnd.ms-excel"
     assert {(c.table, c.row, c.col): c.value for c in ex.cells} == b.figures()
+
+
+def test_text_table_with_a_subtotal_column():
+    """小计 between 其他 and 总计 in a markdown table (no positions): its number is dropped, not shifted in."""
+    f = b.figures()
+    lines = [
+        b.TITLE,
+        "三、收到和处理政府信息公开申请情况",
+        "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 小计 | 总计 |",
+    ]
+    for r in cb.REQUESTS_2021.rows:
+        vals = [f[("requests", r.key, c)] for c in cb.REQUESTS_2021.column_keys]
+        subtotal = sum(vals[1:6])
+        lines.append("| " + " | ".join([r.label, *map(str, vals[:6]), str(subtotal), str(vals[6])]) + " |")
+    ex = extract("\n".join(lines).encode(), "text/markdown")
+    got = {(c.row, c.col): c.value for c in ex.cells if c.table == "requests"}
+    assert got == {(k[1], k[2]): v for k, v in f.items() if k[0] == "requests"}
