@@ -158,8 +158,9 @@ def _flat_rows(fmt: str = "2021"):
     return a, q, v
 
 
-def _text_report(row) -> str:
-    a, q, v = _flat_rows()
+def _text_report(row, fmt: str = "2021") -> str:
+    a, q, v = _flat_rows(fmt)
+    active = cb.tables_for(fmt)[0]
     out = [
         TITLE,
         "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
@@ -167,7 +168,15 @@ def _text_report(row) -> str:
         "平稳。",
         "二、主动公开政府信息情况",
     ]
-    out += [row(label, vals) for label, vals in a]
+    block = None
+    for r, (label, vals) in zip(active.rows, a, strict=True):
+        if r.group != block:  # each block prints its own header row, as the national table does
+            block = r.group
+            out += [
+                row(block, []),
+                row("信息内容 " + " ".join(active.column(c).label for c in r.columns), []),
+            ]
+        out.append(row(label, vals))
     out += ["三、收到和处理政府信息公开申请情况", row("申请人情况", [])]
     out += [row(label, vals) for label, vals in q]
     out += ["四、政府信息公开行政复议、行政诉讼情况", row("行政复议 行政诉讼", []), row("", v)]
@@ -175,29 +184,29 @@ def _text_report(row) -> str:
     return "\n".join(out) + "\n"
 
 
-def text_rows_report() -> bytes:
+def text_rows_report(fmt: str = "2021") -> bytes:
     """The one-row-per-line " | " variant."""
     return _text_report(
-        lambda label, vals: " | ".join([label, *map(str, vals)]) if label else " | ".join(map(str, vals))
+        lambda label, vals: " | ".join([label, *map(str, vals)]) if label else " | ".join(map(str, vals)), fmt
     ).encode()
 
 
-def markdown_report() -> bytes:
+def markdown_report(fmt: str = "2021") -> bytes:
     def row(label, vals):
         cells = ([label] if label else []) + [str(x) for x in vals]
         return "| " + " | ".join(cells) + " |\n|" + "---|" * len(cells)
 
-    return _text_report(row).encode()
+    return _text_report(row, fmt).encode()
 
 
-def cell_per_line_report() -> bytes:
+def cell_per_line_report(fmt: str = "2021") -> bytes:
     """The seed report's shape: one cell per line ending in " |"."""
 
     def row(label, vals):
         lines = ([f"{label} |"] if label else []) + [f"{x} |" for x in vals]
         return "\n".join(lines)
 
-    return _text_report(row).encode()
+    return _text_report(row, fmt).encode()
 
 
 # ------------------------------------------------------------- DOCX / XLSX

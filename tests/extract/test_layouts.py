@@ -53,9 +53,11 @@ def test_gbk_page_declared_only_in_meta():
     [b.text_rows_report, b.markdown_report, b.cell_per_line_report],
     ids=["rows", "markdown", "cell-per-line"],
 )
-def test_text_layouts(make):
-    ex = extract(make(), "text/plain")
-    _assert_all_cells(ex, b.figures("2021"))
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_text_layouts(make, fmt):
+    ex = extract(make(fmt), "text/plain")
+    assert ex.report.format == fmt
+    _assert_all_cells(ex, b.figures(fmt))
 
 
 def test_docx_merged_cells_counted_once():
