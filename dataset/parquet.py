@@ -56,10 +56,10 @@ def _get(doc: Any, name: str) -> Any:
     return getattr(doc, name, None)
 
 
-def collect_rows(data_dir: Path, archive: Archive) -> dict[str, list[dict]]:
-    """Python rows per table, straight from the archive listing and the cached results."""
+def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
+    """Python rows per table for some archived documents and their cached results."""
     out: dict[str, list[dict]] = {"reports": [], "cells": [], "sections": [], "checks": []}
-    for doc in archive.iter_documents(data_dir):
+    for doc in docs:
         rec = load_result(data_dir, doc.sha256)
         rep = (rec or {}).get("report") or {}
         rid = report_id(doc.url, doc.sha256)
@@ -180,45 +180,40 @@ def partition_name(year: int | None) -> str:
     return f"year={year}" if year else "year=unknown"
 
 
-def write_tables(out_dir: Path, frames: dict[str, pl.DataFrame]) -> list[Path]:
-    """Write each frame (partitioned by the reports' year where the spec says so); drop stale files."""
-    remove_stale_temps(out_dir.rglob(".*.tmp-*"))
-    written: list[Path] = []
-    years = frames["reports"].select("report_id", "year")
-    for name, df in frames.items():
-        spec = sc.BY_NAME[name]
-        base = out_dir / name
-        if not spec.partitioned:
-            p = base / f"{name}.parquet"
-            write_parquet_atomic(df, p)
-            written.append(p)
-            continue
-        with_year = df if "year" in df.columns else df.join(years, on="report_id", how="left")
-        for (year,), part in with_year.group_by(["year"], maintain_order=True):
-            p = base / partition_name(year) / "part-0.parquet"
-            write_parquet_atomic(part.select(spec.schema.keys()).sort(spec.sort_key, nulls_last=True), p)
-            written.append(p)
-    keep = set(written)
-    for name in frames:
+#: documents per chunk of the cells, sections and checks tables: one chunk's rows are the
+#: most held in memory at once (a national year has some 60 million cells)
+CHUNK_DOCS = 4000
+_PER_DOCUMENT = ("cells", "sections", "checks")
+
+
+def _write_partitioned(
+    base: Path, spec: sc.TableSpec, df: pl.DataFrame, years: pl.DataFrame, part: str
+) -> list[Path]:
+    written = []
+    with_year = df if "year" in df.columns else df.join(years, on="report_id", how="left")
+    for (year,), frame in with_year.group_by(["year"], maintain_order=True):
+        p = base / partition_name(year) / f"{part}.parquet"
+        write_parquet_atomic(frame.select(spec.schema.keys()).sort(spec.sort_key, nulls_last=True), p)
+        written.append(p)
+    return written
+
+
+def _drop_stale(out_dir: Path, names, keep: set[Path]) -> None:
+    for name in names:
         for old in (out_dir / name).rglob("*.parquet"):
             if old not in keep:
                 old.unlink()
     for d in sorted(out_dir.glob("*/year=*"), reverse=True):
         if d.is_dir() and not any(d.iterdir()):
             d.rmdir()
-    return written
 
 
-def build_frames(data_dir: Path, archive: Archive) -> dict[str, pl.DataFrame]:
-    rows = collect_rows(data_dir, archive)
-    reports = mark_canonical(rows["reports"])
+def _report_frames(reports: list[dict], archive: Archive, data_dir: Path) -> dict[str, pl.DataFrame]:
+    reports = mark_canonical(reports)
     bodies, aliases = _bodies(reports)
     fetches = [{f.name: r.get(f.name) for f in sc.FETCHES.fields} for r in archive.ledger_rows(data_dir)]
     return {
         "reports": _frame(sc.REPORTS, reports),
-        "cells": _frame(sc.CELLS, rows["cells"]),
-        "sections": _frame(sc.SECTIONS, rows["sections"]),
-        "checks": _frame(sc.CHECKS, rows["checks"]),
         "fetches": _frame(sc.FETCHES, fetches),
         "bodies": _frame(sc.BODIES, bodies),
         "body_aliases": _frame(sc.BODY_ALIASES, aliases),
@@ -226,10 +221,46 @@ def build_frames(data_dir: Path, archive: Archive) -> dict[str, pl.DataFrame]:
 
 
 def write_dataset(data_dir: Path, archive: Archive | None = None) -> WriteStats:
-    """Rewrite every Parquet table from the archive and the current extractor version's results."""
+    """Rewrite every Parquet table from the archive and the current extractor version's results.
+
+    Documents are taken in report_id order, CHUNK_DOCS at a time: each chunk's cells,
+    sections and checks go straight to their own part files (``part-<chunk>.parquet``
+    in each year), so memory holds one chunk, and the same inputs still give the same
+    files.  Reports, bodies and fetches (one row per document) are written last.
+    """
     archive = archive or default_archive()
     data_dir = Path(data_dir)
-    frames = build_frames(data_dir, archive)
     out = data_dir / PARQUET_DIR
-    files = write_tables(out, frames)
-    return WriteStats(out, frames["reports"].height, frames["cells"].height, len(files))
+    remove_stale_temps(out.rglob(".*.tmp-*"))
+    docs = sorted(archive.iter_documents(data_dir), key=lambda d: report_id(d.url, d.sha256))
+    reports: list[dict] = []
+    written: list[Path] = []
+    n_cells = 0
+    for k, start in enumerate(range(0, len(docs), CHUNK_DOCS)):
+        rows = rows_for(data_dir, docs[start : start + CHUNK_DOCS])
+        reports += rows["reports"]
+        years = pl.DataFrame(
+            {
+                "report_id": [r["report_id"] for r in rows["reports"]],
+                "year": [r["year"] for r in rows["reports"]],
+            },
+            schema={"report_id": pl.String, "year": pl.Int32},
+        )
+        for name in _PER_DOCUMENT:
+            spec = sc.BY_NAME[name]
+            df = _frame(spec, rows[name])
+            n_cells += df.height if name == "cells" else 0
+            written += _write_partitioned(out / name, spec, df, years, f"part-{k}")
+        del rows
+    frames = _report_frames(reports, archive, data_dir)
+    years = frames["reports"].select("report_id", "year")
+    for name, df in frames.items():
+        spec = sc.BY_NAME[name]
+        if spec.partitioned:
+            written += _write_partitioned(out / name, spec, df, years, "part-0")
+        else:
+            p = out / name / f"{name}.parquet"
+            write_parquet_atomic(df, p)
+            written.append(p)
+    _drop_stale(out, [*_PER_DOCUMENT, *frames], set(written))
+    return WriteStats(out, frames["reports"].height, n_cells, len(written))
