@@ -127,6 +127,9 @@ def run(data_dir: Path, full: bool = False, archive: Archive | None = None) -> i
     from .parquet import write_dataset
 
     stats = extract_archive(data_dir, full=full, archive=archive)
+    if stats.documents == 0:
+        print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
+              file=sys.stderr)  # fmt: skip
     written = write_dataset(data_dir, archive=archive)
     print(
         f"parquet: {written.reports} reports, {written.cells} cells -> {written.directory}", file=sys.stderr
