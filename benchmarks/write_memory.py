@@ -19,29 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-
-@dataclass(frozen=True)
-class Doc:
-    url: str
-    final_url: str
-    source_id: str
-    district: str
-    level: str
-    agency_hint: str | None
-    year_hint: int | None
-    title_hint: str | None
-    published_hint: str | None
-    role: str
-    parent_url: str | None
-    sha256: str
-    media_type: str
-    fetched_at: str
+from crawler.archive import ArchivedDocument as Doc  # noqa: E402
 
 
 class SyntheticArchive:

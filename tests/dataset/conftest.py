@@ -9,25 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from crawler.archive import ArchivedDocument
+
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
-@dataclass(frozen=True)
-class Doc:
-    url: str
-    final_url: str
-    source_id: str
-    district: str
-    level: str
-    agency_hint: str | None
-    year_hint: int | None
-    title_hint: str | None
-    published_hint: str | None
-    role: str
-    parent_url: str | None
-    sha256: str
-    media_type: str
-    fetched_at: str
+Doc = ArchivedDocument  # the archive's own record: the fake serves exactly what the crawler stores
 
 
 @dataclass
