@@ -20,6 +20,7 @@ import logging
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler import registry
 from crawler.archive import Archive, read_payload
@@ -73,9 +74,11 @@ class Hints:
 _TRUNCATED = ("...", "…", "..")
 
 
-def _column_dir(start_url: str) -> str:
-    """``…/zfxxgknb/index.html`` → ``…/zfxxgknb/``: the column a start page stands for."""
-    return start_url if start_url.endswith("/") else start_url.rsplit("/", 1)[0] + "/"
+def _column_key(url: str) -> str:
+    """A column directory compared across schemes and www/bare host twins."""
+    parts = urlsplit(column_dir(url))
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}:{parts.port or ''}{parts.path}"
 
 
 class Crawl:
@@ -88,21 +91,17 @@ class Crawl:
         self._bar = None
         # column directories of the run's sources: a sub-column under another source's
         # start column is that source's to crawl (with its own agency and level)
-        self.columns = {s.id: _column_dir(s.start_url) for s in sources}
+        self.columns = {s.id: _column_key(s.start_url) for s in sources}
 
     def owner_elsewhere(self, src: registry.Source, url: str) -> str | None:
         """The id of another source of this run whose column holds ``url``, if any."""
-        mine = self.columns[src.id]
-        best = None
-        for sid, col in self.columns.items():
-            if (
-                sid != src.id
-                and url.startswith(col)
-                and len(col) > len(mine)
-                and (best is None or len(col) > len(self.columns[best]))
-            ):
-                best = sid
-        return best
+        mine, key = self.columns[src.id], _column_key(url)
+        owners = [
+            sid
+            for sid, col in self.columns.items()
+            if sid != src.id and key.startswith(col) and len(col) > len(mine)
+        ]
+        return max(owners, key=lambda sid: len(self.columns[sid]), default=None)  # the most specific column
 
     # --- plumbing ----------------------------------------------------------
     def warn(self, src: registry.Source, message: str) -> None:

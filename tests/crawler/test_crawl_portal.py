@@ -272,3 +272,16 @@ def test_a_document_the_archive_cannot_take_fails_alone(tmp_path, monkeypatch):
             if r.rec_type == "response"
         ]
     assert sorted(targets) == [urls[0], urls[2]]
+
+
+def test_sub_column_owner_across_www_twin_and_scheme():
+    from crawler.run import Crawl, CrawlConfig
+
+    def src(sid, url):
+        return registry.Source(sid, "d", None, "district", url, "trs", allow_private=True)
+
+    district = src("district", "http://cqbn.gov.cn/zwgk_252/zfxxgknb/index.html")
+    office = src("office", "https://www.cqbn.gov.cn/zwgk_252/zfxxgknb/qzfbm/zfbgs/index.html")
+    run = Crawl([district, office], Path("/nonexistent"), CrawlConfig())
+    assert run.owner_elsewhere(district, "http://www.cqbn.gov.cn/zwgk_252/zfxxgknb/qzfbm/zfbgs/") == "office"
+    assert run.owner_elsewhere(district, "http://www.cqbn.gov.cn/zwgk_252/zfxxgknb/qzfbm/") is None
