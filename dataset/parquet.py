@@ -90,6 +90,8 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
             "n_cells": len(cells),
             "n_failed_checks": sum(not c["passed"] for c in checks),
             "warnings": "\n".join(rep.get("warnings") or []) or None,
+            "processing_fee_yuan": rep.get("processing_fee_yuan"),
+            "processing_fee_text": rep.get("processing_fee_text"),
             "agency_hint": _get(doc, "agency_hint"),
         })  # fmt: skip
         for c in cells:

@@ -80,6 +80,15 @@ REPORTS = TableSpec(
         Field("n_failed_checks", INT, "未通过校验数", "Single-report consistency checks that fail."),
         Field("warnings", S, "提示", "Extractor warnings, one per line."),
         Field(
+            "processing_fee_yuan",
+            F,
+            "信息处理费（元）",
+            "Information-processing fee (信息处理费) collected, in yuan, as section 六 states it; null when not stated.",
+        ),
+        Field(
+            "processing_fee_text", S, "信息处理费原文", "The sentence of section 六 the fee was read from."
+        ),
+        Field(
             "is_canonical",
             B,
             "是否采用",

@@ -100,6 +100,9 @@ class ReportMeta:
     sha256: str | None = None
     pages: int | None = None
     sections: dict[str, str] = field(default_factory=dict)
+    #: 信息处理费 collected, in yuan, as section 六 states it (None: not stated)
+    processing_fee_yuan: float | None = None
+    processing_fee_text: str | None = None
     warnings: list[str] = field(default_factory=list)
     extractor_version: str = ""
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from .checks import run_checks
 from .codebook import SECTIONS
+from .fees import processing_fee
 from .metadata import read_meta
 from .model import (
     STATUS_NO_TABLES,
@@ -29,7 +30,7 @@ from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 HTML = "text/html"
 TEXT = "text/plain"
@@ -148,6 +149,8 @@ def extract(
     for number, key, _, _ in SECTIONS:
         if number in secs.by_number:
             report.sections[key] = secs.text(number)
+    fee = processing_fee(report.sections.get("other", ""))
+    report.processing_fee_yuan, report.processing_fee_text = fee.yuan, fee.text
 
     fmt = detect_format(secs.text(2), report.year)
     report.format = fmt

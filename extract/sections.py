@@ -69,7 +69,26 @@ def split_sections(lines: list[Line]) -> Sections:
             out.preamble.append(line)
         else:
             out.by_number[current].append(line)
+    if current:
+        out.by_number[current] = _without_page_chrome(out.by_number[current])
     return out
+
+
+#: lines that start a portal page's furniture after the report (downloads, share, print, footer)
+_CHROME = (
+    "附件下载", "相关附件", "扫一扫", "打印本页", "【打印", "关闭窗口", "【关闭", "相关链接", "相关文章", "分享到",
+    "友情链接", "网站地图", "版权所有", "主办单位", "承办单位", "ICP备", "网站标识码", "上一篇", "下一篇",
+    "责任编辑", "【字体", "字号：", "文字解读", "图片解读", "视频解读", "返回顶部",
+)  # fmt: skip
+
+
+def _without_page_chrome(lines: list[Line]) -> list[Line]:
+    """The last section runs to the end of the page: cut it where the page's own
+    furniture begins, so section 六 holds the report's text only."""
+    for i, line in enumerate(lines):
+        if line.width is None and len(line.text) <= 30 and line.text.lstrip().startswith(_CHROME):
+            return lines[:i]
+    return lines
 
 
 #: words that identify a table when its section heading is missing (sheets, bare tables)

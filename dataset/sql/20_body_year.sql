@@ -22,8 +22,10 @@ SELECT q.body_id, b.name AS body_name, q.agency, q.district, q.level, q.year, q.
        {{lawsuits_corrected}} AS lawsuits_corrected,
        a."administrative_licensing__decisions" AS licensing_decisions,
        a."administrative_penalty__decisions" AS penalty_decisions,
-       a."administrative_fees__amount_10k_yuan" AS fees_10k_yuan
+       a."administrative_fees__amount_10k_yuan" AS fees_10k_yuan,
+       r.processing_fee_yuan
 FROM requests_wide q
+LEFT JOIN reports r USING (report_id)
 LEFT JOIN review_litigation_wide l USING (report_id)
 LEFT JOIN active_wide a USING (report_id)
 LEFT JOIN bodies b ON b.body_id = q.body_id

@@ -91,3 +91,24 @@ def test_pdf_cells_have_page_and_box():
         c for c in ex.cells if (c.table, c.row, c.col) == ("requests", "unavailable_needs_creation", "total")
     )
     assert cell.location["page"] == 4 and len(cell.location["bbox"]) == 4
+
+
+#: 信息处理费 per report, as each report's section 六 states it (the truth files' notes say the same)
+FEES = {
+    "cq-banan-nanpeng-2024": 0.0,  # 本年度全街道未收取信息处理费
+    "fj-pingtan-2020": None,  # 无其他需要报告的事项: no fee statement
+    "fj-pingtan-2022": 0.0,  # 无收取信息处理费情况
+    "js-huaian-hongze-2024": 0.0,  # 全年收取政府信息公开信息处理费 0 元
+    "js-shuyang-fgj-2023": 0.0,  # 未发生收费情况
+    "sh-office-2025": 0.0,  # 未收取信息公开处理费
+}
+
+
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=lambda p: p.name.removesuffix(".truth.json"))
+def test_processing_fee_and_section_six_end_at_the_report(truth_path):
+    name = truth_path.name.removesuffix(".truth.json")
+    r = _extract(load_truth(truth_path)).report
+    assert r.processing_fee_yuan == FEES[name]
+    assert (r.processing_fee_text is None) == (FEES[name] is None)
+    # the page's furniture after the report (downloads, share links, site lists) is not section 六
+    assert not any(w in r.sections.get("other", "") for w in ("附件下载", "扫一扫", "友情链接"))
