@@ -21,6 +21,10 @@ class AddressRefused(Exception):
     """The address is not one this source may connect to."""
 
 
+class Unresolvable(AddressRefused):
+    """The name does not resolve: a network failure (perhaps passing), not a refusal."""
+
+
 def ip_is_public(ip: str) -> bool:
     addr = ipaddress.ip_address(ip.split("%", 1)[0])
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
@@ -48,13 +52,14 @@ async def check_host(host: str, port: int, allow_private: bool) -> None:
         return
     if allow_private:
         return
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+    name = host.lower().rstrip(".")  # "localhost." is the same name, fully qualified
+    if name == "localhost" or name.endswith(".localhost"):
         raise AddressRefused(f"{host} is a loopback name")
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
-        raise AddressRefused(f"{host} does not resolve ({e})") from None
+        raise Unresolvable(f"{host} does not resolve ({e})") from None
     for info in infos:
         try:
             check_ip(info[4][0], allow_private)

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.addresses import AddressRefused, check_host
+from crawler.addresses import AddressRefused, Unresolvable, check_host
 from crawler.blocks import block_reason
 from crawler.politeness import Politeness
 from crawler.retries import RetryableStatus, RetryPolicy, is_retryable_status, parse_retry_after, with_retries
@@ -145,6 +145,8 @@ class Fetcher:
                                    error=f"{current}: port {port} is not the source's (allowed: {sorted(ports)})")  # fmt: skip
             try:
                 await check_host(host, port, allow_private)
+            except Unresolvable as e:  # counted as an error (the next run tries again), not a refusal
+                return FetchResult(url, current, "error", error=f"{current}: {e}", redirects=redirects)
             except AddressRefused as e:
                 return FetchResult(
                     url, current, "refused", error=f"{current}: refused: {e}", redirects=redirects
