@@ -27,7 +27,9 @@ def test_body_year_and_bodies(corpus_db):
     data_dir, _ = corpus_db
     row = q(data_dir, "SELECT received FROM body_year WHERE district = '平潭综合实验区' AND year = 2022")
     assert row == [(74.0,)]
-    fees = dict(q(data_dir, "SELECT year, processing_fee_yuan FROM body_year WHERE district = '平潭综合实验区'"))
+    fees = dict(
+        q(data_dir, "SELECT year, processing_fee_yuan FROM body_year WHERE district = '平潭综合实验区'")
+    )
     assert fees == {2020: None, 2022: 0.0}  # 2020 states no fee; 2022: 无收取信息处理费情况
     names = dict(q(data_dir, "SELECT display_name, name FROM bodies"))
     assert names["重庆市巴南区人民政府南彭街道办事处"] == "南彭街道"
