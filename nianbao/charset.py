@@ -76,16 +76,31 @@ def _cjk(text: str) -> int:
     return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
 
 
+#: labels under which every byte decodes: a server's default, not a statement about a Chinese page
+_ANY_BYTES = frozenset({"cp1252", "iso8859-1", "latin-1"})
+
+
+def _declared(body: bytes, codec: str) -> str | None:
+    """The body read in a declared codec, or None if the declaration does not fit it."""
+    text = _clean(body, codec)
+    if text is not None and codec in _ANY_BYTES and not body.isascii():
+        for other in ("utf-8", "gb18030"):
+            as_other = _clean(body, other)
+            if as_other is not None and _cjk(as_other):
+                return None
+    return text
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Text of an HTML page; never raises."""
     codec = normalise_charset(header_charset(content_type))
-    if codec and (text := _clean(body, codec)) is not None:
+    if codec and (text := _declared(body, codec)) is not None:
         return Decoded(text, codec, "header")
     for bom, name in _BOMS:
         if body.startswith(bom):
             return Decoded(body[len(bom) :].decode(name, "replace"), name, "bom")
     codec = normalise_charset(meta_charset(body))
-    if codec and (text := _clean(body, codec)) is not None:
+    if codec and (text := _declared(body, codec)) is not None:
         return Decoded(text, codec, "meta")
     as_utf8, as_gb = _clean(body, "utf-8"), _clean(body, "gb18030")
     if as_utf8 is not None and as_gb is not None:

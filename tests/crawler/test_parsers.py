@@ -73,6 +73,19 @@ def test_charset_order_and_lies():
     assert "镕" in decode_html("镕".encode("gb18030"), "text/html; charset=gb2312").text  # GBK-only char
 
 
+def test_latin1_label_on_a_chinese_page_is_not_trusted():
+    """ISO-8859-1 is many servers' default label; every byte decodes in it, so it
+    must not turn a GBK or UTF-8 report into mojibake."""
+    text = "重庆市巴南区南彭街道办事处2024年政府信息公开工作年度报告"
+    for codec in ("gb18030", "utf-8"):
+        for label in ("iso-8859-1", "windows-1252", "latin1"):
+            body = f"<html><head><meta charset='{label}'></head><body>{text}</body></html>".encode(codec)
+            assert text in decode_html(body).text, (codec, label, "meta")
+            assert text in decode_html(body, f"text/html; charset={label}").text, (codec, label, "header")
+    latin = "<html><body>Café</body></html>".encode("cp1252")
+    assert "Café" in decode_html(latin, "text/html; charset=iso-8859-1").text
+
+
 def test_block_detection():
     ts = b"<html><script>var $_ts=window['$_ts'];$_ts.nsd=1;</script></html>"
     assert "$_ts" in block_reason(412, "text/html", ts)
