@@ -138,7 +138,10 @@ class Fetcher:
                 why = f"redirect from {url} to {current} leaves the allowed domains" if redirects else \
                     f"{current}: host {host} is not among the source's domains"  # fmt: skip
                 return FetchResult(url, current, "refused", error=why, redirects=redirects)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError as e:  # "host:99999" in a Location header
+                return FetchResult(url, current, "refused", error=f"{current}: {e}", redirects=redirects)
             if ports is not None and port not in ports:
                 # same host, another service: a redirect to :22 or :6379 is not the portal
                 return FetchResult(url, current, "refused", redirects=redirects,
@@ -168,7 +171,14 @@ class Fetcher:
                 result.outcome, result.error = "error", f"{current}: HTTP {result.status} without Location"
                 return result
             redirects.append(current)
-            current = urljoin(current, location.strip())
+            try:
+                current = urljoin(current, location.strip())
+            except ValueError as e:  # an unparseable Location ("http://[::1/")
+                result.outcome, result.error = (
+                    "error",
+                    f"{current}: HTTP {result.status} to a bad Location: {e}",
+                )
+                return result
             conditional = None
         return FetchResult(url, current, "error", error=f"{url}: more than {self.config.max_redirects} redirects",
                            redirects=redirects)  # fmt: skip

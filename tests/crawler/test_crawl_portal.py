@@ -285,3 +285,31 @@ def test_sub_column_owner_across_www_twin_and_scheme():
     run = Crawl([district, office], Path("/nonexistent"), CrawlConfig())
     assert run.owner_elsewhere(district, "http://www.cqbn.gov.cn/zwgk_252/zfxxgknb/qzfbm/zfbgs/") == "office"
     assert run.owner_elsewhere(district, "http://www.cqbn.gov.cn/zwgk_252/zfxxgknb/qzfbm/") is None
+
+
+@pytest.mark.parametrize(
+    "location", ["http://127.0.0.1:99999/x.html", "http://127.0.0.1:-1/x.html", "http://[::1/x.html"]
+)
+def test_redirect_to_a_malformed_address_is_that_fetch_s_error_not_a_crash(monkeypatch, location):
+    import asyncio
+
+    import httpx
+
+    from crawler.client import ClientConfig, Fetcher
+    from crawler.politeness import Politeness
+
+    async def answer(self, request):
+        return httpx.Response(302, headers={"Location": location}, request=request)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", answer)
+
+    async def go():
+        f = Fetcher(ClientConfig(), Politeness(PolitenessConfig(delay=0.0)))
+        try:
+            return await f.fetch("http://127.0.0.1:8080/a.html", domains=frozenset({"127.0.0.1"}),
+                                 ports=frozenset({80, 443, 8080}), allow_private=True)  # fmt: skip
+        finally:
+            await f.aclose()
+
+    r = asyncio.run(go())
+    assert r.outcome in ("refused", "error") and r.error
