@@ -132,6 +132,8 @@ def extract_review(lines: list[Line]) -> TableResult:
         vals = list(c.values)
         while len(vals) > width and not vals[0].text.strip():
             vals.pop(0)
+        while len(vals) > width and not vals[-1].text.strip():
+            vals.pop()  # an empty extra cell at the row's end
         if len(vals) == width:
             wide.append(vals)
     if wide:

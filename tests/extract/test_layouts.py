@@ -212,3 +212,19 @@ def test_text_table_with_a_subtotal_column():
     ex = extract("\n".join(lines).encode(), "text/markdown")
     got = {(c.row, c.col): c.value for c in ex.cells if c.table == "requests"}
     assert got == {(k[1], k[2]): v for k, v in f.items() if k[0] == "requests"}
+
+
+def test_review_row_with_a_trailing_empty_cell_keeps_its_printed_blanks():
+    """Section 四's 15 numbers, some printed blank, in a Word grid whose row ends in an empty extra cell."""
+    vals = ["1", "0", "0", "0", "1", "", "", "", "", "", "0", "2", "0", "0", "2"]
+    heads = "".join(f"<td>{c.label}</td>" for c in cb.REVIEW_COLUMNS)
+    page = (
+        f"<html><body><p>{b.TITLE}</p><p>四、政府信息公开行政复议、行政诉讼情况</p><table>"
+        "<tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+        f"<tr>{heads * 3}</tr><tr>"
+        + "".join(f"<td>{v}</td>" for v in vals)
+        + "<td></td></tr></table></body></html>"
+    )
+    ex = extract(page.encode(), "text/html")
+    got = [c.value for c in ex.cells if c.table == "review_litigation"]
+    assert got == [int(v) if v else None for v in vals]
