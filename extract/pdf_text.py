@@ -16,6 +16,7 @@ import contextlib
 import pypdfium2 as pdfium
 
 from .model import Document, ExtractionError, Line, Token
+from .numbers import parse_value
 from .text_tables import PAGE_NUMBER
 
 #: fewer printable characters than this per page means a scan, not a text layer
@@ -87,6 +88,24 @@ def _same_line(a: list[float], b: list[float]) -> bool:
     return h > 0 and overlap > 0.5 * h and b[0] >= a[2] - 1
 
 
+def _numeric_words(words: list[Token]) -> int:
+    return sum(1 for w in words if parse_value(w.text).value is not None)
+
+
+def _reading_order(lines: list[list[Token]]) -> list[list[Token]]:
+    """Lines in PDFium's drawing order, unless the table rows are drawn out of
+    top-to-bottom order: then the page is read top to bottom, left to right.
+
+    Drawing order is kept when it is sound because it keeps a wrapped label and
+    its numbers together; but a generator that draws row 二 before row 一 would
+    otherwise swap their numbers silently.
+    """
+    rows = [_bbox(w)[3] for w in lines if _numeric_words(w) >= 2]
+    if all(b <= a + 2 for a, b in zip(rows, rows[1:], strict=False)):  # PDF y grows upwards
+        return lines
+    return sorted(lines, key=lambda w: (-round(_bbox(w)[3]), _bbox(w)[0]))
+
+
 def read_pdf(data: bytes) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -111,7 +130,7 @@ def read_pdf(data: bytes) -> Document:
                     merged[-1].extend(words)
                 else:
                     merged.append(words)
-            for words in merged:
+            for words in _reading_order(merged):
                 text = " ".join(w.text for w in words)
                 printable += sum(len(w.text) for w in words)
                 if PAGE_NUMBER.match(text):

@@ -309,9 +309,10 @@ def xlsx_report() -> bytes:
 # ----------------------------------------------------------------- PDF, sparse
 
 
-def pdf_with_blank_cells(blank: dict[str, set[int]]) -> bytes:
+def pdf_with_blank_cells(blank: dict[str, set[int]], drawn_backwards: bool = False) -> bytes:
     """A PDF report whose requests rows print nothing in the columns ``blank[row]``
-    (a blank cell in a PDF leaves no text at all): only position says which column a number is in."""
+    (a blank cell in a PDF leaves no text at all): only position says which column a number is in.
+    ``drawn_backwards`` draws the requests rows bottom row first (their places on the page unchanged)."""
     from demo.pdf import Page, write_pdf
 
     a, q, v = _flat_rows()
@@ -341,12 +342,16 @@ def pdf_with_blank_cells(blank: dict[str, set[int]]) -> bytes:
         page.text(cols[j], y, c.label[:2], 8)
     y -= 14
     keys = [r.key for r in cb.REQUESTS_2021.rows]
+    rows = []
     for key, (label, vals) in zip(keys, q, strict=True):
-        page.text(40, y, label[:12], 8)
-        for j, x in enumerate(vals):
-            if j not in blank.get(key, set()):
-                page.text(cols[j], y, str(x), 8)
+        row = [(40, y, label[:12])] + [
+            (cols[j], y, str(x)) for j, x in enumerate(vals) if j not in blank.get(key, set())
+        ]
+        rows.append(row)
         y -= 12
+    for row in reversed(rows) if drawn_backwards else rows:
+        for x, yy, text in row:
+            page.text(x, yy, text, 8)
     line("四、政府信息公开行政复议、行政诉讼情况")
     for j, x in enumerate(v):
         page.text(40 + 34 * j, y, str(x), 8)

@@ -228,3 +228,10 @@ def test_review_row_with_a_trailing_empty_cell_keeps_its_printed_blanks():
     ex = extract(page.encode(), "text/html")
     got = [c.value for c in ex.cells if c.table == "review_litigation"]
     assert got == [int(v) if v else None for v in vals]
+
+
+def test_pdf_rows_drawn_out_of_order_are_read_top_to_bottom():
+    """A generator may draw the table's rows in any order: the numbers must stay with their rows."""
+    ex = extract(b.pdf_with_blank_cells({}, drawn_backwards=True))
+    got = {(c.table, c.row, c.col): c.value for c in ex.cells if c.table == "requests"}
+    assert got == {k: v for k, v in b.figures().items() if k[0] == "requests"}
