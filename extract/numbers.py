@@ -21,7 +21,7 @@ _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUMBER = re.compile(
     r"""^(?P<sign>[-−+]?)\s*
         (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-        \s*(?P<unit>万元|元|件|条|个|项|次|人次|份|期|宗|场)?
+        \s*(?P<unit>万元|元|万件|万条|万|件|条|个|项|次|人次|份|期|宗|场)?
         (?P<rest>.*)$""",
     re.VERBOSE | re.DOTALL,
 )
@@ -115,10 +115,15 @@ def chinese_numeral(t: str) -> int:
 
 
 def to_unit(parsed: Parsed, column_unit: str) -> float | int | None:
-    """The value in the column's unit: money columns are in 万元, so a cell printed in 元 is divided."""
+    """The value in the column's unit: money columns are in 万元 (a cell printed in 元 is divided),
+    counts in units (a count printed as "1.2万件" is multiplied)."""
     v = parsed.value
     if v is None:
         return None
-    if column_unit == "万元" and parsed.unit == "元":
-        return round(v / 10000, 8)
+    if column_unit == "万元":
+        # money: 元 divides; 万 alone is 万元
+        return round(v / 10000, 8) if parsed.unit == "元" else v
+    if parsed.unit in ("万", "万件", "万条"):  # a count printed in ten-thousands: "1.2万件"
+        n = round(v * 10000, 6)
+        return int(n) if float(n).is_integer() else n
     return v

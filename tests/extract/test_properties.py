@@ -115,3 +115,10 @@ def test_odd_numbers():
     garbled = parse_value("1,2,3")
     assert garbled.is_value and garbled.value is None and garbled.note == "unreadable number"
     assert not parse_value("三").is_value  # a rotated label's single character, not a number
+
+
+def test_ten_thousands():
+    assert to_unit(parse_value("2.5万"), "万元") == 2.5
+    assert to_unit(parse_value("2.5万元"), "万元") == 2.5
+    assert to_unit(parse_value("1.2万件"), "件") == 12000
+    assert to_unit(parse_value("3万"), "件") == 30000
