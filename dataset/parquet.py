@@ -30,7 +30,6 @@ PARQUET_DIR = "parquet"
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 3
 ROW_GROUP_SIZE = 1_000_000
-_TRS_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_")
 
 
 @dataclass
@@ -44,12 +43,6 @@ class WriteStats:
 def report_id(source_url: str, sha256: str) -> str:
     """Stable across runs: the same document at the same address keeps its id."""
     return "r" + hashlib.sha1(f"{source_url}\n{sha256}".encode()).hexdigest()[:15]
-
-
-def date_from_address(url: str | None) -> str | None:
-    """The tYYYYMMDD of a TRS detail-page address, as an ISO date."""
-    m = _TRS_DATE.search(url or "")
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
 
 
 def _get(doc: Any, name: str) -> Any:

@@ -120,7 +120,7 @@ def align(cands: list[Candidate], rows: tuple[Row, ...]) -> tuple[list[Match], f
     widths = [len(r.columns) for r in rows]
     base = []
     for i, c in enumerate(cands):
-        counts = (len(c.values), sum(1 for v in c.values if v.text.strip()))
+        counts = _counts(c)
         base.append(
             [
                 sims[i][k] - MATCH_THRESHOLD + (COUNT_FIT_BONUS if widths[k] in counts else -COUNT_FIT_BONUS)
@@ -202,8 +202,13 @@ def assign(cands: list[Candidate], rows: tuple[Row, ...], threshold: float = 0.4
     return out
 
 
+def _counts(c: Candidate) -> tuple[int, int]:
+    """Values printed, with and without blanks: a row fits a codebook row whose width is either."""
+    return len(c.values), sum(1 for v in c.values if v.text.strip())
+
+
 def _fits(c: Candidate, r: Row) -> bool:
-    return len(c.values) == len(r.columns) or len([v for v in c.values if v.text.strip()]) == len(r.columns)
+    return len(r.columns) in _counts(c)
 
 
 # ------------------------------------------------------------------ columns

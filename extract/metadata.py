@@ -19,6 +19,8 @@ _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(r"(?:发布|公开|发文|成文)(?:日期|时间)\s*[:：]?\s*" + _DATE)
 _DATE_ONLY = re.compile(r"^\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _TRS_URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+")
+#: a cell or line that is only the label of a date ("公开日期", "发布时间：")
+_DATE_LABEL = re.compile(r"\s*(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*")
 _META_DATE_KEYS = (
     "PubDate",
     "pubdate",
@@ -93,11 +95,7 @@ def published_on(doc: Document, url: str | None) -> str | None:
             texts = [c.text for c in ln.cells]
             for a, b in zip(texts, texts[1:], strict=False):
                 m = _DATE_ONLY.match(b)
-                if (
-                    re.fullmatch(r"\s*(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*", a)
-                    and m
-                    and (d := _iso(*m.groups()[:3]))
-                ):
+                if _DATE_LABEL.fullmatch(a) and m and (d := _iso(*m.groups()[:3])):
                     return d
         t = ln.text
         if "日期" not in t and "时间" not in t:
@@ -106,15 +104,17 @@ def published_on(doc: Document, url: str | None) -> str | None:
         if m and (d := _iso(*m.groups())):
             return d
         # "公开日期" on one line, the date on the next (portal info boxes)
-        if re.fullmatch(r"\s*(?:发布|公开)(?:日期|时间)\s*[:：]?\s*", t) and i + 1 < len(lines):
+        if _DATE_LABEL.fullmatch(t) and i + 1 < len(lines):
             m = _DATE_ONLY.match(lines[i + 1].text)
             if m and (d := _iso(*m.groups()[:3])):
                 return d
-    if url:
-        m = _TRS_URL_DATE.search(url)
-        if m:
-            return _iso(*m.groups())
-    return None
+    return date_from_address(url)
+
+
+def date_from_address(url: str | None) -> str | None:
+    """The tYYYYMMDD of a TRS detail-page address (…/202501/t20250116_14169017.html), as an ISO date."""
+    m = _TRS_URL_DATE.search(url or "")
+    return _iso(*m.groups()) if m else None
 
 
 def read_meta(doc: Document, preamble: list[Line], body_text: str, url: str | None) -> Meta:

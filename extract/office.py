@@ -14,13 +14,15 @@ from .model import ExtractionError
 MAX_PART = 64 * 1024 * 1024
 MAX_TOTAL = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per part
+#: what zipfile raises for a damaged archive, beyond BadZipFile (found by fuzzing)
+BAD_ZIP = (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError, zlib.error)
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError, zlib.error) as e:
+    except BAD_ZIP as e:
         raise ExtractionError(f"corrupt {kind}: not a readable zip archive ({e})") from e
     total = 0
     for info in z.infolist():
@@ -43,7 +45,7 @@ def read_xml_part(z: zipfile.ZipFile, name: str, kind: str) -> bytes:
         data = z.read(name)
     except KeyError as e:
         raise ExtractionError(f"corrupt {kind}: missing part {name}") from e
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError) as e:
+    except BAD_ZIP as e:
         raise ExtractionError(f"corrupt {kind}: cannot read {name} ({e})") from e
     if _DOCTYPE.search(data[:4096]):
         raise ExtractionError(f"{kind} refused: {name} declares a DOCTYPE/entities (XML entity expansion)")

@@ -26,6 +26,7 @@ from .model import (
     ExtractionError,
     ReportMeta,
 )
+from .office import BAD_ZIP
 from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
@@ -55,6 +56,7 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
 def sniff_media_type(data: bytes, name: str | None = None, declared: str | None = None) -> str:
     """The content decides where it can (magic bytes); the name or header otherwise."""
     head = data[:2048]
+    suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
     if head.lstrip().startswith(b"%PDF-"):
         return PDF
     if head.startswith(_IMAGE_MAGIC):
@@ -62,23 +64,20 @@ def sniff_media_type(data: bytes, name: str | None = None, declared: str | None 
     if head.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError):
+        except BAD_ZIP:
             names = []  # the reader its name suggests reports it as corrupt
         if any(n.startswith("word/") for n in names):
             return DOCX
         if any(n.startswith("xl/") for n in names):
             return XLSX
         # a zip that is neither: let the reader its name suggests report it as corrupt
-        suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
         return XLSX if suffix in (".xlsx", ".xls", ".et") else DOCX
     if head.startswith(_OLE):
-        suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
         return XLS if suffix in (".xls", ".et") else DOC
     if declared:
         base = declared.split(";")[0].strip().lower()
         if base in (HTML, "application/xhtml+xml"):
             return HTML
-    suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     low = head.lower()

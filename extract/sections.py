@@ -47,8 +47,7 @@ def heading_number(text: str) -> int | None:
         return None
     n = _NUM[m.group(1)]
     keywords = SECTIONS[n - 1][3]
-    head = t[:MAX_HEADING]
-    return n if any(k in head for k in keywords) else None
+    return n if any(k in t for k in keywords) else None
 
 
 def split_sections(lines: list[Line]) -> Sections:

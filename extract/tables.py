@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from . import codebook as cb
 from .align import align, assign, column_map, learned_columns, make_cell, place_values
 from .model import Cell, Line, Token
-from .numbers import parse_value
+from .numbers import clean, parse_value
 from .rows import Candidate, assemble
 
 #: 2019-format words in section 二 (the 2021 table has none of them)
@@ -33,8 +33,6 @@ class TableResult:
 
 def detect_format(active_text: str, year: int | None) -> str | None:
     """Format from the active table's headers, which differ between 2019 and 2021."""
-    from .numbers import clean
-
     t = clean(active_text)
     n19 = sum(m in t for m in _MARKERS_2019)
     n21 = sum(m in t for m in _MARKERS_2021)

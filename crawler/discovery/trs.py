@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.discovery.links import ATTACHMENT_EXTS, Link, column_dir, extension, extract_links, under
+from extract.metadata import date_from_address
 from extract.titles import is_report_title
 
 _CREATE_PAGE = re.compile(
@@ -79,13 +80,8 @@ def canonical_url(url: str) -> str:
 
 
 def published_from_url(url: str) -> str | None:
-    m = detail_match(url)
-    if not m or not m.group("date"):
-        return None
-    d = m.group("date")
-    if not (1 <= int(d[4:6]) <= 12 and 1 <= int(d[6:8]) <= 31):
-        return None
-    return f"{d[:4]}-{d[4:6]}-{d[6:8]}"
+    """The publication date a TRS detail address carries (tYYYYMMDD), if it is one."""
+    return date_from_address(url) if detail_match(url) else None
 
 
 def _subcolumn(url: str, column: str) -> str | None:
