@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/de
 NIANBAO := $(BIN)/nianbao
 DATA    ?= data
 
-.PHONY: setup test lint crawl extract load all demo export dictionary reliability bench lock clean
+.PHONY: system setup test lint crawl extract load all demo export dictionary reliability bench lock clean
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,25 @@ $(STAMP):
 
 setup: $(STAMP)
 
-test: $(STAMP)
+# System packages the tests need and no Python registry ships: headless Chromium
+# (browser fetcher, page screenshots for the OCR tests, the audit site's test)
+# and a CJK font (charts, rendered pages). Installed with apt-get where it exists
+# and we are root; elsewhere the targets that need them say so and skip.
+SYSTEM_PKGS := chromium fonts-noto-cjk
+system:
+	@if command -v dpkg-query >/dev/null 2>&1 && \
+	    [ "$$(dpkg-query -W -f='$${Status} ' $(SYSTEM_PKGS) 2>/dev/null)" = "$$(for p in $(SYSTEM_PKGS); do printf 'install ok installed '; done)" ]; then \
+	  :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing $(SYSTEM_PKGS) (apt-get)"; \
+	  (apt-get install -y -q --no-install-recommends $(SYSTEM_PKGS) >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $(SYSTEM_PKGS) >/dev/null)) || \
+	  echo "warning: could not install $(SYSTEM_PKGS); tests that need them will skip"; \
+	else \
+	  echo "note: $(SYSTEM_PKGS) not installed and apt-get unavailable or not root; tests that need them will skip"; \
+	fi
+
+test: $(STAMP) system
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -44,7 +44,7 @@ class SyntheticArchive:
 
 
 def build(data_dir: Path, n: int) -> list[Doc]:
-    from dataset.extract_archive import result_path, write_atomic
+    from dataset.results import result_path, write_atomic
     from extract import codebook as cb
     from extract.pipeline import EXTRACTOR_VERSION
 

@@ -31,8 +31,8 @@ from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots
+from extract.charset import decode_html
 from extract.titles import is_report_title, parse_title
-from nianbao.charset import decode_html
 
 log = logging.getLogger("nianbao.crawl")
 

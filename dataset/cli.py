@@ -5,7 +5,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .archive import Archive
 from .duck import DatasetError
+
+
+def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) -> int:
+    """``nianbao extract --data-dir DIR``: extract the archive, then rewrite the Parquet files."""
+    from .extract_archive import extract_archive
+    from .parquet import write_dataset
+
+    stats = extract_archive(data_dir, full=full, archive=archive)
+    if stats.documents == 0:
+        print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
+              file=sys.stderr)  # fmt: skip
+    written = write_dataset(data_dir, archive=archive)
+    print(
+        f"parquet: {written.reports} reports, {written.cells} cells -> {written.directory}", file=sys.stderr
+    )
+    return 0 if stats.documents == 0 or stats.failed < stats.documents else 1
 
 
 def load(data_dir: Path) -> int:
@@ -24,6 +41,8 @@ def load(data_dir: Path) -> int:
 
 def run(args) -> int:
     try:
+        if args.command == "extract":
+            return extract(args.data_dir, full=args.full)
         if args.command == "load":
             return load(args.data_dir)
         if args.command == "export":

@@ -16,8 +16,8 @@ import polars as pl
 from extract import codebook as cb
 
 from . import schema as sc
-from .extract_archive import write_atomic
 from .labels import DERIVED, VIEW_TITLES, column_labels
+from .results import write_atomic
 from .wide import REPORT_COLUMNS, WIDE_VIEWS, wide_columns
 
 _TYPES = {pl.String: "string", pl.Int32: "integer", pl.Int64: "integer", pl.Float64: "number",

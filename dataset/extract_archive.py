@@ -11,7 +11,6 @@ and its ``_wap`` copy) is read once.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 import traceback
@@ -23,8 +22,7 @@ from extract.model import STATUS_FAILED
 from extract.pipeline import EXTRACTOR_VERSION, extract, sniff_media_type
 
 from .archive import Archive, default_archive
-
-EXTRACTED_DIR = "extracted"
+from .results import load_result, result_path, write_atomic
 
 
 @dataclass
@@ -33,31 +31,6 @@ class ExtractStats:
     extracted: int = 0
     cached: int = 0
     failed: int = 0
-
-
-def result_path(data_dir: Path, sha256: str, version: str = EXTRACTOR_VERSION) -> Path:
-    return Path(data_dir) / EXTRACTED_DIR / version / sha256[:2] / f"{sha256}.json"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, fsync, rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def load_result(data_dir: Path, sha256: str, version: str = EXTRACTOR_VERSION) -> dict[str, Any] | None:
-    p = result_path(data_dir, sha256, version)
-    if not p.exists():
-        return None
-    try:
-        return json.loads(p.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None  # a damaged cache entry is simply extracted again
 
 
 def extract_one(data: bytes, media_type: str | None, url: str) -> dict[str, Any]:
@@ -120,18 +93,3 @@ def extract_archive(data_dir: Path, full: bool = False, archive: Archive | None 
             last = now
     _progress(stats, len(docs), final=True)
     return stats
-
-
-def run(data_dir: Path, full: bool = False, archive: Archive | None = None) -> int:
-    """``nianbao extract --data-dir DIR``: extract the archive, then rewrite the Parquet files."""
-    from .parquet import write_dataset
-
-    stats = extract_archive(data_dir, full=full, archive=archive)
-    if stats.documents == 0:
-        print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
-              file=sys.stderr)  # fmt: skip
-    written = write_dataset(data_dir, archive=archive)
-    print(
-        f"parquet: {written.reports} reports, {written.cells} cells -> {written.directory}", file=sys.stderr
-    )
-    return 0 if stats.documents == 0 or stats.failed < stats.documents else 1

@@ -24,7 +24,7 @@ from . import schema as sc
 from .archive import Archive, default_archive
 from .bodies import body_key
 from .canonical import mark_canonical
-from .extract_archive import load_result
+from .results import load_result
 
 PARQUET_DIR = "parquet"
 COMPRESSION = "zstd"

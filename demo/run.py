@@ -15,6 +15,7 @@ import shutil
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from . import figures as figures_mod
@@ -134,9 +135,10 @@ def summary(db: Path) -> str:
     return "\n".join(out)
 
 
-def command(args) -> int:
-    from nianbao.cli import main as nianbao
-
+def command(args, nianbao: Callable[[list[str]], int]) -> int:
+    """Run the demo; ``nianbao`` is the command line's own entry point, so each
+    step runs exactly as a user's command would (the command line sits above
+    this module and hands itself down, rather than being imported from below)."""
     started = time.monotonic()
     data_dir = Path(args.data_dir)
     try:

@@ -59,10 +59,6 @@ def _problem(ex: Extraction) -> str | None:
 
 
 def run_extract(args: Namespace) -> int:
-    if not args.paths:
-        from dataset.extract_archive import run as extract_archive
-
-        return extract_archive(args.data_dir, full=args.full)
     if args.url and len(args.paths) != 1:
         print("nianbao extract: --url goes with exactly one file", file=sys.stderr)
         return 2

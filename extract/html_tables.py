@@ -14,8 +14,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from nianbao.charset import decode_html
-
+from .charset import decode_html
 from .grid import RawCell, place
 from .model import Document, ExtractionError, Line, Token
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.charset import decode_html
-
+from .charset import decode_html
 from .model import Document, Line, Token
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

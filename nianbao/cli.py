@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "extract" and not args.paths or args.command in ("load", "export", "dictionary"):
+        from dataset import cli as dataset_cli
+
+        return dataset_cli.run(args)
     if args.command in ("extract", "check"):
         from extract import cli as extract_cli
 
@@ -87,14 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         from crawler import run as crawl_run
 
         return crawl_run.command(args)
-    if args.command in ("load", "export", "dictionary"):
-        from dataset import cli as dataset_cli
-
-        return dataset_cli.run(args)
     if args.command == "demo":
         from demo import run as demo_run
 
-        return demo_run.command(args)
+        return demo_run.command(args, nianbao=main)
     raise AssertionError(args.command)
 
 

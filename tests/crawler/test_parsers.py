@@ -14,7 +14,7 @@ from crawler.addresses import AddressRefused, check_ip
 from crawler.blocks import block_reason
 from crawler.discovery import scripted, trs
 from crawler.retries import parse_retry_after
-from nianbao.charset import decode_html, normalise_charset
+from extract.charset import decode_html, normalise_charset
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 PINGTAN = SHARED / "sources" / "fj-pingtan-zfxxgknb-list.html"

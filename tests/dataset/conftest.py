@@ -80,10 +80,11 @@ def corpus_archive() -> FakeArchive:
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory):
     """Corpus → extraction → Parquet → DuckDB, built once for the session."""
-    from dataset import duck, extract_archive
+    from dataset import cli as dataset_cli
+    from dataset import duck
 
     arc = corpus_archive()
     data_dir = tmp_path_factory.mktemp("corpus-data")
-    assert extract_archive.run(data_dir, archive=arc) == 0
+    assert dataset_cli.extract(data_dir, archive=arc) == 0
     duck.build_database(data_dir)
     return data_dir, arc

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dataset import duck, parquet
-from dataset.extract_archive import result_path, write_atomic
+from dataset.results import result_path, write_atomic
 from extract.pipeline import EXTRACTOR_VERSION
 
 from .conftest import FakeArchive
