@@ -92,6 +92,11 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
                 "report_id": rid, "table": c["table"], "row": c["row"], "col": c["col"],
                 "value": None if c["value"] is None else float(c["value"]), "raw": c.get("raw"),
                 "location": json.dumps(c.get("location") or {}, ensure_ascii=False, sort_keys=True),
+                "method": c.get("method") or None, "confidence": c.get("confidence"),
+                "uncertain": "uncertain" in (c.get("flags") or ()),
+                "corrected": "corrected" in (c.get("flags") or ()),
+                "inferred": "inferred" in (c.get("flags") or ()),
+                "original_raw": c.get("original"),
             })  # fmt: skip
         for key, text in (rep.get("sections") or {}).items():
             out["sections"].append({"report_id": rid, "section": key, "text": text})

@@ -111,6 +111,27 @@ CELLS = TableSpec(
         ),
         Field("raw", S, "原文", "The printed text of the cell."),
         Field("location", S, "位置", "Where the cell was found in the document (JSON)."),
+        Field(
+            "method",
+            S,
+            "读取方式",
+            "How the cell was read: grid (HTML/DOCX/XLSX table), text, pdf_text, ocr.",
+        ),
+        Field(
+            "confidence",
+            F,
+            "置信度",
+            "The reader's confidence in the value, 0–1 (OCR); null where the text is exact.",
+        ),
+        Field("uncertain", B, "存疑", "Read with low confidence: look at the source before relying on it."),
+        Field(
+            "corrected",
+            B,
+            "已校正",
+            "Changed because exactly one reading made every check pass; see original_raw.",
+        ),
+        Field("inferred", B, "推定位置", "Placed by the format's row order, not by a printed row label."),
+        Field("original_raw", S, "校正前原文", "The reading before a correction (corrected cells only)."),
     ),
     ("report_id", "table", "row", "col"),
 )

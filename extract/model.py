@@ -63,6 +63,21 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     pages: int | None = None
     has_text: bool = True
+    #: how the cells of this document are read (a METHOD_* value); the pipeline
+    #: fills it from the media type when the reader leaves it empty
+    method: str = ""
+
+
+#: How a cell was read (``Cell.method``).
+METHOD_GRID = "grid"  # an HTML, DOCX or spreadsheet table's grid
+METHOD_TEXT = "text"  # plain text or markdown lines
+METHOD_PDF = "pdf_text"  # a PDF's text layer
+METHOD_OCR = "ocr"  # recognised from an image
+
+#: Cell flags (``Cell.flags``): never a silent guess, always said.
+FLAG_UNCERTAIN = "uncertain"  # read with low confidence (OCR digits below the threshold)
+FLAG_CORRECTED = "corrected"  # changed by the checks' proof-reading; ``original`` keeps the reading
+FLAG_INFERRED = "inferred"  # placed by the format's row order, not by a printed label
 
 
 @dataclass(slots=True)
@@ -73,6 +88,12 @@ class Cell:
     value: float | int | None
     raw: str
     location: dict[str, Any]
+    method: str = ""
+    #: the reader's confidence in the value, 0..1 (OCR); None where the text is exact
+    confidence: float | None = None
+    flags: list[str] = field(default_factory=list)
+    #: the value as first read, before a correction (FLAG_CORRECTED)
+    original: str | None = None
 
 
 @dataclass(slots=True)

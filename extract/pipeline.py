@@ -17,6 +17,9 @@ from .codebook import SECTIONS
 from .fees import processing_fee
 from .metadata import read_meta
 from .model import (
+    METHOD_GRID,
+    METHOD_PDF,
+    METHOD_TEXT,
     STATUS_NO_TABLES,
     STATUS_NO_TEXT,
     STATUS_OK,
@@ -31,7 +34,7 @@ from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.1.4"
+EXTRACTOR_VERSION = "1.2.0"
 
 HTML = "text/html"
 TEXT = "text/plain"
@@ -84,6 +87,10 @@ def sniff_media_type(data: bytes, name: str | None = None, declared: str | None 
     if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<meta" in low:
         return HTML
     return TEXT
+
+
+_METHOD_BY_TYPE = {HTML: METHOD_GRID, DOCX: METHOD_GRID, XLSX: METHOD_GRID, XLS: METHOD_GRID,
+                   DOC: METHOD_GRID, TEXT: METHOD_TEXT, MARKDOWN: METHOD_TEXT, PDF: METHOD_PDF}  # fmt: skip
 
 
 def read_document(data: bytes, media_type: str) -> Document:
@@ -167,6 +174,9 @@ def extract(
     requests = extract_requests(table_lines[3], fmt)
     review = extract_review(table_lines[4])
     cells = active.cells + requests.cells + review.cells
+    method = doc.method or _METHOD_BY_TYPE.get(media_type, "")
+    for c in cells:
+        c.method = c.method or method
     for res in (active, requests, review):
         report.warnings.extend(res.warnings)
     missing = [name for name, res in (("active", active), ("requests", requests), ("review_litigation", review))
