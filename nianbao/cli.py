@@ -44,7 +44,7 @@ def _add_verbosity(p: argparse.ArgumentParser, default) -> None:
     p.add_argument("-v", "--verbose", action="count", default=default,
                    help="say more: -v each request, -vv debugging detail")  # fmt: skip
     p.add_argument("-q", "--quiet", action="count", default=default,
-                   help="errors only: no progress bar, warnings or summary table")  # fmt: skip
+                   help="quieter: no warnings; crawl prints no progress bar or table, only a failure")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

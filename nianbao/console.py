@@ -19,10 +19,28 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (a test's capture, a redirected stream)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def set_verbosity(level: int) -> None:
-    """-q → errors only; default → warnings; -v → each request; -vv → debugging detail."""
-    logging.basicConfig(format="%(levelname)s: %(message)s")
-    logging.getLogger().setLevel(
+    """-q → errors only; default → warnings; -v → each request; -vv → debugging detail, the HTTP library's too."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _Stderr) for h in root.handlers):
+        root.addHandler(_Stderr())
+    root.setLevel(
         logging.ERROR
         if level < 0
         else logging.WARNING
@@ -31,6 +49,8 @@ def set_verbosity(level: int) -> None:
         if level == 1
         else logging.DEBUG
     )
+    for name in ("httpx", "httpcore"):  # their INFO is one line per request, which -v already gives
+        logging.getLogger(name).setLevel(logging.NOTSET if level >= 2 else logging.WARNING)
 
 
 def _silence_stdout() -> None:
