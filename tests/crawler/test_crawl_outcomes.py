@@ -6,10 +6,7 @@ import asyncio
 import json
 import socket
 import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from crawler import registry
 from crawler.archive import iter_documents
