@@ -12,7 +12,7 @@ from crawler import registry
 from crawler.archive import iter_documents
 from crawler.ledger import Ledger
 from crawler.robots import Robots, parse_robots
-from crawler.run import COLUMNS, CrawlConfig, crawl, summary_table
+from crawler.run import CrawlConfig, crawl, summary_table
 from nianbao.cli import main
 from tests.crawler import portal as P
 from tests.crawler.test_crawl_portal import FAST
@@ -190,6 +190,8 @@ def test_summary_says_what_expected_and_found_count(tmp_path):
     assert row.split()[-2:] == ["-", "-"]  # no list of this source announces a count: neither is a number
     assert "expected  entries the source's list pages announce" in table
     assert "found     entries found in those same announcing lists" in table
+    from crawler.run import COLUMNS
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name, _ in COLUMNS:
         assert f"`{name}`" in readme, f"README does not explain the summary column {name}"
