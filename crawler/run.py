@@ -509,7 +509,10 @@ COLUMNS = (
     ("blocked", "anti-bot answers (412, $_ts challenges), recorded, not archived"),
     ("refused", "addresses not requested: robots.txt Disallow, another domain or port, a private address"),
     ("errors", "failed fetches (network, 5xx, 404, unreachable robots.txt), retried by the next run"),
-    ("expected", "entries the source's list pages announce (a page count or record total); '-' = none says"),
+    (
+        "expected",
+        "entries the source's list pages announce (a record total the list prints); '-' = none says",
+    ),
     ("found", "entries found in those same announcing lists, to hold against expected"),
 )
 
