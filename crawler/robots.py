@@ -5,7 +5,8 @@ means: a robots.txt answering 4xx ("unavailable") means no rules at all; a 5xx
 answer or no answer ("unreachable") means the whole host is disallowed *for
 now* — "cannot tell" must not become "allowed", but neither is it a refusal:
 the fetch is an error the next run retries, and the message says which of the
-two happened.  Crawl-delay, when larger than ours, becomes the host's delay.
+two happened.  A 429 (after its retries) counts as unreachable, not as "no
+rules": a host asking us to slow down has not said we may crawl it.  Crawl-delay, when larger than ours, becomes the host's delay.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class RobotsRule:
 
 def parse_robots(status: int | None, body: bytes) -> RobotsRule:
     """The rule for an origin from the answer to its /robots.txt."""
-    if status is None or status >= 500:
+    if status is None or status >= 500 or status == 429:  # 429 "too many requests" is no permission either
         return RobotsRule(
             None, f"robots.txt unavailable (HTTP {status})" if status else "robots.txt unreachable"
         )

@@ -82,6 +82,8 @@ def test_make_all_stops_after_a_failed_crawl(tmp_path):
 
 def test_robots_unavailable_4xx_means_no_rules_unreachable_means_disallowed_for_now():
     assert parse_robots(404, b"").allows("http://x/a", "ua")
+    assert parse_robots(403, b"").allows("http://x/a", "ua")
+    assert parse_robots(429, b"").verdict("http://x/a", "ua").unreachable
     v = parse_robots(503, b"").verdict("http://x/a", "ua")
     assert not v.allowed and v.unreachable and "HTTP 503" in v.reason and "for now" in v.reason
 
