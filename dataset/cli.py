@@ -25,12 +25,20 @@ def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) 
     return 0 if stats.documents == 0 or stats.failed < stats.documents else 1
 
 
-def load(data_dir: Path) -> int:
-    """Rewrite the Parquet tables from the extraction results, then rebuild the database."""
+def load(data_dir: Path, force: bool = False, archive: Archive | None = None) -> int:
+    """Rewrite the Parquet tables from the extraction results, then rebuild the database.
+
+    Refuses (DatasetError) when there is nothing extracted, or when the new database
+    would hold fewer reports than the one it replaces and ``force`` is not given.
+    """
+    from .archive import default_archive
     from .duck import build_database
+    from .guard import plan_load
     from .parquet import write_dataset
 
-    written = write_dataset(data_dir)
+    archive = archive or default_archive()
+    plan_load(data_dir, archive, force)
+    written = write_dataset(data_dir, archive=archive)
     print(
         f"parquet: {written.reports} reports, {written.cells} cells, {written.files} files", file=sys.stderr
     )
@@ -44,7 +52,7 @@ def run(args) -> int:
         if args.command == "extract":
             return extract(args.data_dir, full=args.full)
         if args.command == "load":
-            return load(args.data_dir)
+            return load(args.data_dir, force=getattr(args, "force", False))
         if args.command == "export":
             from .export import export
 

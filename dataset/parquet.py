@@ -81,6 +81,9 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
             "parent_url": _get(doc, "parent_url"),
             "source_id": _get(doc, "source_id"),
             "n_cells": len(cells),
+            "cells_expected": rep.get("cells_expected"),
+            "missing_rows": ", ".join((rep.get("missing_rows") or []) + (rep.get("incomplete_rows") or []))
+            or None,
             "n_failed_checks": sum(not c["passed"] for c in checks),
             "warnings": "\n".join(rep.get("warnings") or []) or None,
             "processing_fee_yuan": rep.get("processing_fee_yuan"),

@@ -77,6 +77,19 @@ REPORTS = TableSpec(
         Field("parent_url", S, "所属页面", "For an attachment: the report page linking to it."),
         Field("source_id", S, "来源编号", "Registry id of the portal column crawled."),
         Field("n_cells", INT, "单元格数", "Canonical cells extracted."),
+        Field(
+            "cells_expected",
+            INT,
+            "应有单元格数",
+            "Canonical cells the report's format prints (completeness: n_cells of cells_expected).",
+        ),
+        Field(
+            "missing_rows",
+            S,
+            "缺失行",
+            "Canonical rows (table.row, comma-separated) of which no cell was found, then rows "
+            "found with columns missing; null when complete. Status partial when not null.",
+        ),
         Field("n_failed_checks", INT, "未通过校验数", "Single-report consistency checks that fail."),
         Field("warnings", S, "提示", "Extractor warnings, one per line."),
         Field(

@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="write Parquet and build the DuckDB database with its views")
     _add_data_dir(p)
+    p.add_argument("--force", action="store_true", help="replace the database even by one with fewer reports")
 
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
