@@ -1,5 +1,7 @@
 """The wide tables (one row per report, one column per canonical cell), built with polars.
 
+Each column is typed by its codebook unit: counts (件) are Int64, money (万元) Float64.
+
 A SQL PIVOT of 60 million cells takes minutes on two cores because every output
 column filters every input row.  Here each cell goes straight to its slot in
 one flat column-major array (index = key position × reports + report position),
@@ -50,5 +52,8 @@ def wide_frame(parquet_dir: Path, table: str) -> pl.DataFrame:
     present = pl.Series("p", [False] * n, dtype=pl.Boolean)
     if cells.height:
         present = present.scatter(cells["ri"].unique(), True)
-    wide = reports.with_columns([flat.slice(j * n, n).alias(c.name) for j, c in enumerate(cols)])
+    wide = reports.with_columns(
+        [flat.slice(j * n, n).cast(pl.Int64 if c.unit == "件" else pl.Float64).alias(c.name)
+         for j, c in enumerate(cols)]
+    )  # fmt: skip
     return wide.filter(present)

@@ -35,6 +35,7 @@ class TableSpec:
 
 
 S, INT, F, B, D = pl.String(), pl.Int32(), pl.Float64(), pl.Boolean(), pl.Date()
+COUNT = pl.Int64()  # a count (件): whole numbers, BIGINT in DuckDB
 
 REPORTS = TableSpec(
     "reports",
@@ -120,8 +121,13 @@ CELLS = TableSpec(
         Field("row", S, "行", "Canonical row key (codebook).", True),
         Field("col", S, "列", "Canonical column key (codebook).", True),
         Field(
-            "value", F, "数值", "The number in the column's unit (件 or 万元); null for a blank, '/' or dash."
+            "value",
+            F,
+            "数值",
+            "The number in the column's unit (see unit); a count is always whole. Null for a blank, "
+            "'/' or dash. The wide tables type each column by its unit: BIGINT counts, DOUBLE money.",
         ),
+        Field("unit", S, "单位", "件 (a count, a whole number) or 万元 (money, ten thousand yuan)."),
         Field("raw", S, "原文", "The printed text of the cell."),
         Field("location", S, "位置", "Where the cell was found in the document (JSON)."),
         Field(
@@ -165,9 +171,9 @@ CHECKS = TableSpec(
         Field("report_id", S, "报告编号", "The report (reports.report_id).", True),
         Field("check", S, "校验", "Check id of the spec, e.g. requests_balance.", True),
         Field("scope", S, "范围", "The column or row the check applies to.", True),
-        Field("expected", F, "应为", "Sum of the parts."),
-        Field("actual", F, "实为", "The printed total."),
-        Field("difference", F, "差额", "expected - actual."),
+        Field("expected", COUNT, "应为", "Sum of the parts (a count)."),
+        Field("actual", COUNT, "实为", "The printed total (a count)."),
+        Field("difference", COUNT, "差额", "expected - actual."),
         Field("blanks_involved", B, "含空白", "Some cell of the check was blank (counted as 0)."),
         Field("passed", B, "通过", "The two sides are equal.", True),
         Field("detail", S, "说明", "Readable statement of the comparison."),

@@ -59,7 +59,12 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
-            res.cells.append(make_cell(table, mt.row.key, col, tok))
+            cell = make_cell(table, mt.row.key, col, tok)
+            res.cells.append(cell)
+            if cell.value is None and parse_value(tok.text).value is not None:
+                res.warnings.append(
+                    f"{table.key}.{mt.row.key}.{col}: count with a fraction {tok.text!r} kept as raw, value null"
+                )
             if parse_value(tok.text).note == "unreadable number":
                 res.warnings.append(
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
