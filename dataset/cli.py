@@ -56,9 +56,8 @@ def run(args) -> int:
         if args.command == "export":
             from .export import export
 
-            paths = export(
-                args.data_dir, fmt=args.format, district=args.district, year=args.year, out=args.out
-            )
+            paths = export(args.data_dir, fmt=args.format, district=args.district, year=args.year,
+                           out=args.out, labels=getattr(args, "labels", None))  # fmt: skip
             for p in paths:
                 print(p)
             return 0

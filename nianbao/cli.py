@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district")
     p.add_argument("--year", type=int)
     p.add_argument("--out", type=Path, help="output directory (default: DATA_DIR/export)")
+    p.add_argument(
+        "--labels",
+        choices=("zh", "en"),
+        help="headers: zh = the codebook's Chinese labels, en = column names (default: en for csv, zh for xlsx)",
+    )
     _add_data_dir(p)
 
     p = sub.add_parser(
