@@ -218,7 +218,8 @@ BODIES = TableSpec(
             "name",
             S,
             "规范名称",
-            "Normalised name (prefixes and office suffix removed; 人民政府 = the government).",
+            "Normalised name (prefixes and office suffix removed); a government's own report keeps "
+            "the district's name (平潭综合实验区, 洪泽区人民政府): see is_government.",
             True,
         ),
         Field("display_name", S, "机关名称", "Most frequent printed name."),
