@@ -92,3 +92,20 @@ def test_notebook_runs_top_to_bottom(demo_run, monkeypatch):
     )
     assert images >= 4
     assert os.environ["NIANBAO_DB"].endswith("nianbao.duckdb")
+
+
+def test_no_sidecar_files_stay_behind(demo_run):
+    """The ledger is checkpointed and closed, the database built and renamed: one file each."""
+    _, _, data_dir = demo_run
+    leftovers = [p.name for p in data_dir.iterdir() if p.name.endswith(("-shm", "-wal", ".wal", "-journal"))]
+    assert leftovers == []
+    assert main(["load", "--data-dir", str(data_dir)]) == 0  # a second load leaves none either
+    assert [p.name for p in data_dir.iterdir() if p.name.endswith(("-shm", "-wal", ".wal"))] == []
+
+
+def test_every_demo_report_is_complete(demo_run):
+    _, _, data_dir = demo_run
+    con = duckdb.connect(str(data_dir / "nianbao.duckdb"), read_only=True)
+    rows = con.execute("SELECT status, count(*) FROM reports WHERE n_cells > 0 GROUP BY ALL").fetchall()
+    con.close()
+    assert dict(rows).keys() == {"ok"}, rows
