@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-serving", action="store_true", help="keep the demo portal up after the run")
     p.add_argument("--data-dir", type=Path, default=Path("data/demo-run"))
 
+    p = sub.add_parser("sql", help="query the database: print a table, or an interactive prompt without QUERY")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="one SQL statement (omit for a prompt)")
+    p.add_argument("-f", "--file", type=Path, help="run the SQL in FILE")
+    p.add_argument("--question", type=int, metavar="N", help="run the README's question N (1-5)")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.add_argument("--db", type=Path, help="the DuckDB file (default: DATA_DIR/nianbao.duckdb)")
+    _add_data_dir(p)
+
     p = sub.add_parser("dictionary", help="write the data dictionary (datapackage.json and a markdown page)")
     p.add_argument("--out", type=Path, default=Path("data"))
     return parser
@@ -97,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         from crawler import run as crawl_run
 
         return crawl_run.command(args)
+    if args.command == "sql":
+        from dataset import sql_shell
+
+        return sql_shell.command(args)
     if args.command == "demo":
         from demo import run as demo_run
 
