@@ -8,6 +8,7 @@ The database is opened read-only, so a query can never change the dataset.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 import unicodedata
@@ -135,10 +136,8 @@ def interactive(
     con: duckdb.DuckDBPyConnection, out: TextIO = sys.stdout, read: Callable[[str], str] = input
 ) -> int:
     """A prompt: statements end with ';', dot-commands stand alone; errors are printed, not fatal."""
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401 - line editing and history where the platform has it
-    except ImportError:
-        pass
     out.write(f"nianbao sql — {HELP}\n")
     buf: list[str] = []
     while True:

@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-serving", action="store_true", help="keep the demo portal up after the run")
     p.add_argument("--data-dir", type=Path, default=Path("data/demo-run"))
 
-    p = sub.add_parser("sql", help="query the database: print a table, or an interactive prompt without QUERY")
+    p = sub.add_parser(
+        "sql", help="query the database: print a table, or an interactive prompt without QUERY"
+    )
     p.add_argument("query", nargs="?", metavar="QUERY", help="one SQL statement (omit for a prompt)")
     p.add_argument("-f", "--file", type=Path, help="run the SQL in FILE")
     p.add_argument("--question", type=int, metavar="N", help="run the README's question N (1-5)")

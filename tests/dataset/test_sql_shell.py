@@ -36,7 +36,9 @@ def test_the_five_readme_questions_answer_as_the_readme_says(corpus_db, capsys):
         "平潭综合实验区", "2020", "requests_outcomes", "total"]  # fmt: skip
     assert answers[3].splitlines()[2].split()[:4] == ["淮安市洪泽区人民政府", "洪泽区", "2024", "4"]
     assert re.search(r"平潭综合实验区\s+2022\s+74\s+2020\s+53\s+252\.4\s+-0\.053", answers[4])
-    assert re.search(r"重庆市巴南区人民政府南彭街道办事处\s+street\s+2024\s+2025-01-20\s+2025-01-31\s+-11", answers[5])
+    assert re.search(
+        r"重庆市巴南区人民政府南彭街道办事处\s+street\s+2024\s+2025-01-20\s+2025-01-31\s+-11", answers[5]
+    )
 
 
 def test_readme_sql_blocks_are_the_packaged_questions():
