@@ -47,8 +47,45 @@ def load(data_dir: Path, force: bool = False, archive: Archive | None = None) ->
     return 0
 
 
+def add(data_dir: Path, paths: list[Path], url: str | None = None, district: str = "", level: str = "",
+        agency: str | None = None, manifest: Path | None = None) -> int:  # fmt: skip
+    """``nianbao add``: files a user has become documents of DATA_DIR, extracted and loaded."""
+    from extract.cli import iter_files
+
+    from .extract_archive import extract_archive
+    from .local import add_files, read_manifest_csv
+
+    data_dir = Path(data_dir)
+    if manifest is None and not paths:
+        raise DatasetError("give files or folders of documents, or --manifest FILE.csv")
+    added = []
+    if manifest is not None:
+        for row in read_manifest_csv(Path(manifest)):
+            f = Path(row["path"])
+            if not f.is_file():
+                raise DatasetError(f"{manifest}:{row['line']}: no such file {f}")
+            added += add_files(data_dir, [f], row["url"] or None, row["district"], row["level"],
+                               row["agency"] or None)  # fmt: skip
+    files = []
+    for p in paths:
+        found = list(iter_files([p]))
+        if not found or not p.exists():
+            raise DatasetError(f"no documents in {p}" if p.is_dir() else f"{p}: no such file")
+        files += found
+    if url and len(files) != 1:
+        raise DatasetError("--url goes with exactly one file")
+    if files:
+        added += add_files(data_dir, files, url, district, level, agency)
+    print(f"add: {len(added)} documents recorded in {data_dir}", file=sys.stderr)
+    extract_archive(data_dir)
+    return load(data_dir)
+
+
 def run(args) -> int:
     try:
+        if args.command == "add":
+            return add(args.data_dir, args.paths, args.url, args.district or "", args.level or "", args.agency,
+                       args.manifest)  # fmt: skip
         if args.command == "extract":
             return extract(args.data_dir, full=args.full)
         if args.command == "load":

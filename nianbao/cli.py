@@ -60,6 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
     p.add_argument("--force", action="store_true", help="replace the database even by one with fewer reports")
 
+    p = sub.add_parser(
+        "add", help="make files or folders of reports you already have part of the dataset (extract and load)"
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="FILE_OR_DIR")
+    p.add_argument(
+        "--manifest", type=Path, metavar="CSV", help="a CSV of path,url,district,level,agency rows"
+    )
+    p.add_argument("--url", help="the address the file was published at (one file only)")
+    p.add_argument("--district", help="the district (区/县) the documents belong to")
+    p.add_argument(
+        "--level", choices=("district", "department", "street", "township"), help="the bodies' level"
+    )
+    p.add_argument("--agency", help="the agency, where the documents do not name it")
+    _add_data_dir(p)
+
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--district")
@@ -95,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "extract" and not args.paths or args.command in ("load", "export", "dictionary"):
+    if (
+        args.command == "extract"
+        and not args.paths
+        or args.command in ("load", "export", "dictionary", "add")
+    ):
         from dataset import cli as dataset_cli
 
         return dataset_cli.run(args)
