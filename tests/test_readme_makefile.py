@@ -84,3 +84,12 @@ def test_readme_has_no_repeated_sentence_and_no_stale_timing():
     long = [s for s in sentences if len(s) > 40]
     assert len(long) == len(set(long)), [s for s in long if long.count(s) > 1][:2]
     assert "about 10 seconds" not in README and "6.9 s" not in README
+
+
+def test_readme_python_examples_work_with_duckdb_2(tmp_path):
+    import duckdb
+
+    assert "con.execute(q).pl()" not in README and "con.sql(q).fetchone()`;" not in README
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    assert con.execute("SELECT 1").fetchone() == (1,)
+    con.close()
