@@ -27,6 +27,13 @@ def _scan(parquet_dir: Path, table: str) -> pl.LazyFrame:
     return pl.scan_parquet(files, hive_partitioning=False)
 
 
+def _typed(values: pl.Series, unit: str) -> pl.Series:
+    """A count column as Int64 (the extractor keeps counts whole; anything else would be no count)."""
+    if unit != "件":
+        return values
+    return values.set(values != values.floor(), None).cast(pl.Int64)
+
+
 def wide_frame(parquet_dir: Path, table: str) -> pl.DataFrame:
     cols = wide_columns(table)
     k = len(cols)
@@ -53,7 +60,6 @@ def wide_frame(parquet_dir: Path, table: str) -> pl.DataFrame:
     if cells.height:
         present = present.scatter(cells["ri"].unique(), True)
     wide = reports.with_columns(
-        [flat.slice(j * n, n).cast(pl.Int64 if c.unit == "件" else pl.Float64).alias(c.name)
-         for j, c in enumerate(cols)]
-    )  # fmt: skip
+        [_typed(flat.slice(j * n, n), c.unit).alias(c.name) for j, c in enumerate(cols)]
+    )
     return wide.filter(present)
