@@ -145,6 +145,11 @@ def interactive(
             line = read(MORE if buf else PROMPT)
         except EOFError:
             out.write("\n")
+            if "".join(buf).strip():  # a last statement without its ';' (piped input)
+                try:
+                    run_query(con, "\n".join(buf), out)
+                except duckdb.Error as e:
+                    out.write(f"error: {e}\n")
             break
         except KeyboardInterrupt:
             out.write("\n")

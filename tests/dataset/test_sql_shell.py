@@ -77,3 +77,22 @@ def test_missing_database_and_bad_sql_are_one_line_errors(tmp_path, corpus_db, c
     assert main(["sql", "--data-dir", str(data_dir), "SELECT nope FROM reports"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("nianbao sql: BinderException") and "\n" not in err.split("\n")[0]
+
+
+def test_piped_statement_without_semicolon_still_runs(corpus_db):
+    data_dir, _ = corpus_db
+    con = sql_shell.open_db(data_dir / "nianbao.duckdb")
+    lines = iter(["SELECT 41 + 1 AS answer"])
+
+    def read(prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    out = io.StringIO()
+    try:
+        sql_shell.interactive(con, out, read)
+    finally:
+        con.close()
+    assert re.search(r"answer\n-+\n\s*42\n\(1 row\)", out.getvalue())
