@@ -126,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format (default: csv)")
     p.add_argument("--district", help="only this district's reports (e.g. 巴南区)")
-    p.add_argument("--year", type=year, help="only reports for this statistics year")
+    p.add_argument(
+        "--year",
+        type=positive_int,
+        metavar="YEAR",
+        help="only reports for this statistics year (refused, with the known years, when none match)",
+    )
     p.add_argument("--out", type=Path, help="output directory (default: DATA_DIR/export)")
     p.add_argument(
         "--labels",
