@@ -111,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "add", help="make files or folders of reports you already have part of the dataset (extract and load)"
     )
-    p.add_argument("paths", nargs="*", type=Path, metavar="FILE_OR_DIR")
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="FILE_OR_DIR", help="report files, or folders of them"
+    )
     p.add_argument(
         "--manifest", type=Path, metavar="CSV", help="a CSV of path,url,district,level,agency rows"
     )
