@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from . import codebook as cb
 from .align import align, assign, column_map, learned_columns, make_cell, place_values
+from .digit_runs import Rule, fit_row, resolve, splittable, sum_rule
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
 from .rows import Candidate, assemble
@@ -51,9 +52,24 @@ def _header_tokens(others: list[Line]) -> list[Token]:
     return [t for line in others if line.cells for t in line.cells if t.text.strip()]
 
 
+def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
+    """The row's own arithmetic: a requests row's 总计 is the sum of its applicants,
+    a review row's 总计 the sum of its four results; the active table states none."""
+    if table.key in ("requests", "review_litigation") and row.columns == table.column_keys:
+        return sum_rule(1, len(row.columns)), len(row.columns)
+    return None, None
+
+
 def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> None:
     for mt in matches:
-        pairs, warn = place_values(mt.candidate.values, mt.row.columns, cmap, subtotal)
+        values = mt.candidate.values
+        if cmap is None and not subtotal:
+            rule, group = _arithmetic(table, mt.row)
+            values, why = fit_row(values, mt.row.columns, rule, group)
+            if values is None:
+                res.warnings.append(f"{table.key}.{mt.row.key}: {why}")
+                continue
+        pairs, warn = place_values(values, mt.row.columns, cmap, subtotal)
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
@@ -144,6 +160,17 @@ def extract_review(lines: list[Line]) -> TableResult:
             res.found = True
             return res
         vals = [v for c in cands for v in c.values if v.text.strip()]
+        if len(vals) < width and any(splittable(v.text) for v in vals):
+            k = len(table.columns)
+            split = resolve(vals, width, sum_rule(len(table.rows), k), k)
+            if split.tokens is None:
+                how = "no split" if split.ways == 0 else "more than one split"
+                res.warnings.append(
+                    f"review_litigation: digits {' '.join(v.text for v in vals)!r} for {width} columns: "
+                    f"{how} fits the table; table not placed"
+                )
+                return res
+            vals = split.tokens
         if len(vals) != width:
             if cands:
                 res.warnings.append(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .charset import decode_html
+from .damaged import repair
 from .model import Document, Line, Token
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -37,8 +38,14 @@ def _split_pipes(line: str) -> list[str]:
 
 def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
     text = data if isinstance(data, str) else decode_html(data).text
+    raw_lines = text.splitlines()
+    repaired = repair(raw_lines)
+    if repaired is None:
+        pieces = ((n, 0, raw) for n, raw in enumerate(raw_lines, start=1))
+    else:
+        pieces = iter(repaired)
     lines: list[Line] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, offset, raw in pieces:
         s = raw.strip()
         if not s or ("--" in s and _SEPARATOR.match(s)) or (len(s) < 24 and PAGE_NUMBER.match(s)):
             continue
@@ -47,17 +54,17 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
             s = _HEADING_MD.sub("", s).strip()
             if s.startswith("表") and "：" in s[:4]:
                 continue
-        loc = {"kind": "text", "line": n}
+        base = {"kind": "text", "line": n, "offset": offset} if offset else {"kind": "text", "line": n}
         if "|" in s:
             cells = _split_pipes(s)
             if not cells:
                 continue
             complete = len(cells) > 1 or s.startswith("|")
-            tokens = [Token(c, {"kind": "text", "line": n, "cell": i}) for i, c in enumerate(cells)]
-            lines.append(Line(" ".join(c for c in cells if c), loc, cells=tokens, complete=complete))
+            tokens = [Token(c, {**base, "cell": i}) for i, c in enumerate(cells)]
+            lines.append(Line(" ".join(c for c in cells if c), base, cells=tokens, complete=complete))
         else:
             # a prose line, or a row whose cells a converter printed without pipes ("行政许可 0")
             words = s.split()
-            tokens = [Token(w, {"kind": "text", "line": n, "word": i}) for i, w in enumerate(words)]
-            lines.append(Line(s, loc, cells=tokens, complete=True))
+            tokens = [Token(w, {**base, "word": i}) for i, w in enumerate(words)]
+            lines.append(Line(s, base, cells=tokens, complete=True))
     return Document(lines=lines, media_type=media_type)

@@ -1,0 +1,167 @@
+"""Runs of digits that stand for several cells: ``291000030`` printed where a row
+needs the seven numbers 29 1 0 0 0 0 30 (a page dump that lost the separators).
+
+A run is split only when the row's own arithmetic leaves exactly one way to do
+it: the requests table's 总计 is the sum of the six applicant columns, each group
+of five in the review table ends in its total.  A part never starts with a
+zero unless it is the digit 0 itself (no one prints "05").  Rows without
+arithmetic (the active table) are split only when the digits force it
+(``000`` in a row of three).  Anything else is left to the caller to report:
+an ambiguous run is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .model import Token
+from .numbers import clean, parse_value
+
+#: a token that may be several cells run together: digits, then at most a decimal tail and a unit
+_RUN = re.compile(r"^(\d+)((?:\.\d+)?(?:万元|元|万件|万条|万|件|条|个|项|次)?)$")
+#: longest count a part may be; reports' counts stay far below ten million
+MAX_DIGITS = 7
+#: stop counting splits here: two means ambiguous
+_ENOUGH = 2
+
+Rule = Callable[[list[float]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """``tokens``: the row's values, one per column, when exactly one split fits;
+    otherwise None and ``ways`` says how many fitted (0, or 2 meaning "two or more")."""
+
+    tokens: list[Token] | None
+    ways: int
+
+
+def splittable(text: str) -> bool:
+    m = _RUN.match(clean(text))
+    return bool(m) and len(m.group(1)) > 1
+
+
+def sum_rule(groups: int, width: int) -> Rule:
+    """Each consecutive group of ``width`` values ends in the sum of the others
+    (requests: one group of 7; the review table printed in one row: three of 5)."""
+
+    def ok(values: list[float]) -> bool:
+        for g in range(groups):
+            part = values[g * width : (g + 1) * width]
+            if abs(sum(part[:-1]) - part[-1]) > 1e-6:
+                return False
+        return True
+
+    return ok
+
+
+def _value(text: str) -> float:
+    v = parse_value(text).value
+    return 0.0 if v is None else float(v)
+
+
+def resolve(values: Sequence[Token], k: int, rule: Rule | None, group: int | None = None) -> Resolution:
+    """Split the row's value tokens into exactly ``k`` parts.
+
+    ``rule`` checks a complete row (None: any split is acceptable, so only a
+    forced split is unique); ``group``, when the rule is a per-group sum, lets
+    the search check each group as soon as it is complete.
+    """
+    pieces: list[tuple[str, str, Token]] = []  # (digits, tail, token); digits "" = atomic
+    for t in values:
+        text = clean(t.text)
+        m = _RUN.match(text)
+        if m:
+            pieces.append((m.group(1), m.group(2), t))
+        else:
+            pieces.append(("", text, t))
+    found: list[list[tuple[str, Token, int]]] = []
+    parts: list[tuple[str, Token, int]] = []
+    nums: list[float] = []
+
+    def group_ok() -> bool:
+        if group is None or rule is None or len(nums) % group:
+            return True
+        g = nums[len(nums) - group :]
+        return abs(sum(g[:-1]) - g[-1]) <= 1e-6
+
+    # digits (atomic: 1) from piece i on, for the bound "each part takes at least one"
+    room = [0] * (len(pieces) + 1)
+    for i in range(len(pieces) - 1, -1, -1):
+        room[i] = room[i + 1] + (len(pieces[i][0]) or 1)
+
+    def walk(i: int, pos: int) -> None:
+        if len(found) >= _ENOUGH:
+            return
+        if i == len(pieces):
+            if len(parts) == k and (rule is None or rule(nums)):
+                found.append(list(parts))
+            return
+        need = k - len(parts)  # parts still to make
+        if len(pieces) - i > need or room[i] - pos < need:
+            return
+        digits, tail, tok = pieces[i]
+        if not digits:  # an atomic value ("/", "1,259"): one part as printed
+            parts.append((tail, tok, -1))
+            nums.append(_value(tail))
+            if group_ok():
+                walk(i + 1, 0)
+            parts.pop()
+            nums.pop()
+            return
+        rest = len(digits) - pos
+        for n in range(1, min(MAX_DIGITS, rest) + 1):
+            chunk = digits[pos : pos + n]
+            if n > 1 and chunk[0] == "0":
+                break
+            last = n == rest
+            text = chunk + (tail if last else "")
+            parts.append((text, tok, pos))
+            nums.append(_value(text))
+            if group_ok():
+                if last:
+                    walk(i + 1, 0)
+                else:
+                    walk(i, pos + n)
+            parts.pop()
+            nums.pop()
+
+    walk(0, 0)
+    if len(found) != 1:
+        return Resolution(None, len(found))
+    out: list[Token] = []
+    for text, tok, pos in found[0]:
+        if pos < 0 or text == tok.text:
+            out.append(tok)
+        else:
+            out.append(Token(text, {**tok.loc, "run": tok.text, "run_offset": pos}, tok.x, tok.span))
+    return Resolution(out, 1)
+
+
+def _run_token(t: Token) -> bool:
+    """Only words of running text can be fused runs: a grid cell, a pipe cell or a
+    positioned PDF word was printed as one cell."""
+    return "word" in t.loc and t.x is None and splittable(t.text)
+
+
+def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, group: int | None):
+    """The row's values with fused runs split, or the reason the row cannot be read.
+
+    Returns ``(tokens, None)`` — tokens unchanged when nothing needed splitting — or
+    ``(None, warning)`` when the row printed fewer numbers than columns, some of
+    them runs, and no single split fits.
+    """
+    printed = [v for v in values if v.text.strip()]
+    k = len(columns)
+    if len(printed) >= k or not any(_run_token(v) for v in printed):
+        return values, None
+    res = resolve(printed, k, rule, group)
+    if res.tokens is not None:
+        return res.tokens, None
+    if len(printed) > 1 and rule is None:
+        return values, None  # no arithmetic to tell a run from a lost blank: placed by the table's edges
+    runs = " ".join(v.text for v in printed)
+    how = "no split" if res.ways == 0 else "more than one split"
+    return None, f"digits {runs!r} for {k} columns: {how} fits the row; row left out"
