@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from . import codebook as cb
 from .align import core
+from .rows import is_value
 from .sections import heading_number
 
 #: a line at least this long that holds section headings inside it is a page dump
@@ -33,7 +34,6 @@ SHORT_CORE = 4
 PREFIX = 8
 
 _GAP = r"[\W_]{0,3}"  # spaces, punctuation and quotes a printed label may carry between its characters
-_TAIL = re.compile(r"(?:\s*(?:[-−+]?\d[\d,.]*(?:万元|元|万件|万|件|条|个|项)?|[/／]|[-—–－]{1,2}))+\s*$")
 
 
 def _nfkc(text: str) -> str:
@@ -106,15 +106,36 @@ _HEADINGS = re.compile(
 )  # fmt: skip
 
 
-def _cut_row(piece: str) -> str:
-    """A row's label and its numbers, with a space between them where they were fused."""
-    m = _TAIL.search(piece)
-    if not m or m.start() == 0:
-        return piece
-    head = piece[: m.start()].rstrip()
-    if head and head[-1].isdigit():  # the tail began inside a word ("2024年" is not reached: it ends in 年)
-        return piece
-    return f"{head} {piece[m.start() :].strip()}"
+#: numbers run into text on both sides ("总计总计40010555204612609722(一)2024年…"); not a count with its unit
+_INNER = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[)）”」]))(\d[\d,.]*\d|\d)(?=[(（]|[^\W\d_年月日号件个项条万元次人名份期宗场])"
+)
+
+
+def _cut_rows(piece: str) -> list[str]:
+    """A stretch that starts at a row label, as rows: label words, then the numbers
+    after them; text after the numbers (a floated label fragment, the next row's
+    label that the codebook does not know) starts a row of its own.  A label fused
+    to its numbers ("规章000") is cut where the numbers begin."""
+    out: list[list[str]] = [[]]
+    seen = False  # the current row has numbers
+    for word in _INNER.sub(r" \1 ", piece).split():
+        fused = _FUSED.search(word) if not is_value(word) else None
+        if fused:
+            label, digits = word[: fused.end()], word[fused.end() :]
+            if seen:
+                out.append([])
+            out[-1] += [label, digits]
+            seen = True
+        elif is_value(word):
+            out[-1].append(word)
+            seen = True
+        else:
+            if seen:
+                out.append([])
+                seen = False
+            out[-1].append(word)
+    return [" ".join(words) for words in out if words]
 
 
 def _cut_at_labels(text: str, section: int) -> list[tuple[int, str]]:
@@ -124,9 +145,7 @@ def _cut_at_labels(text: str, section: int) -> list[tuple[int, str]]:
         starts.insert(0, 0)
     out = []
     for a, b in zip(starts, [*starts[1:], len(text)], strict=True):
-        piece = text[a:b].strip()
-        if piece:
-            out.append((a, _cut_row(piece)))
+        out += [(a, row) for row in _cut_rows(text[a:b])]
     return out
 
 
@@ -162,13 +181,15 @@ def _stretch(text: str, a: int, b: int, section: int) -> list[tuple[int, str]]:
     return [(a, body.strip())]
 
 
+_FUSED = re.compile(r"[^\W\d_][\W_]{0,2}(?=\d[\d,.]*(?:万元|元)?$)")
+
+
 def _fused(line: str) -> bool:
-    """A row whose label runs into its numbers ("规章000", "（七）总计6000006")."""
+    """A row whose label runs into its numbers ("规章000", "1.属于国家秘密0000000")."""
     s = line.rstrip()
-    if not s or not s[-1].isdigit() or "|" in s:
+    if not s or not (s[-1].isdigit() or s[-1] == "元") or "|" in s:
         return False
-    word = s.split()[-1]
-    return not word[0].isdigit() and word[0] not in "-−+./"
+    return bool(_FUSED.search(s.split()[-1]))
 
 
 def repair(lines: list[str]) -> list[tuple[int, int, str]] | None:
