@@ -36,6 +36,8 @@ class Resolution:
 
     tokens: list[Token] | None
     ways: int
+    #: every split that fits, when there are several (at most the search's limit)
+    options: tuple[list[Token], ...] = ()
 
 
 def splittable(text: str) -> bool:
@@ -62,7 +64,9 @@ def _value(text: str) -> float:
     return 0.0 if v is None else float(v)
 
 
-def resolve(values: Sequence[Token], k: int, rule: Rule | None, group: int | None = None) -> Resolution:
+def resolve(
+    values: Sequence[Token], k: int, rule: Rule | None, group: int | None = None, limit: int = _ENOUGH
+) -> Resolution:
     """Split the row's value tokens into exactly ``k`` parts.
 
     ``rule`` checks a complete row (None: any split is acceptable, so only a
@@ -93,7 +97,7 @@ def resolve(values: Sequence[Token], k: int, rule: Rule | None, group: int | Non
         room[i] = room[i + 1] + (len(pieces[i][0]) or 1)
 
     def walk(i: int, pos: int) -> None:
-        if len(found) >= _ENOUGH:
+        if len(found) >= limit:
             return
         if i == len(pieces):
             if len(parts) == k and (rule is None or rule(nums)):
@@ -129,15 +133,20 @@ def resolve(values: Sequence[Token], k: int, rule: Rule | None, group: int | Non
             nums.pop()
 
     walk(0, 0)
+    options = tuple(_tokens(f) for f in found)
     if len(found) != 1:
-        return Resolution(None, len(found))
+        return Resolution(None, min(len(found), _ENOUGH), options if len(found) > 1 else ())
+    return Resolution(options[0], 1)
+
+
+def _tokens(parts: list[tuple[str, Token, int]]) -> list[Token]:
     out: list[Token] = []
-    for text, tok, pos in found[0]:
+    for text, tok, pos in parts:
         if pos < 0 or text == tok.text:
             out.append(tok)
         else:
             out.append(Token(text, {**tok.loc, "run": tok.text, "run_offset": pos}, tok.x, tok.span))
-    return Resolution(out, 1)
+    return out
 
 
 def _run_token(t: Token) -> bool:
@@ -146,22 +155,56 @@ def _run_token(t: Token) -> bool:
     return "word" in t.loc and t.x is None and splittable(t.text)
 
 
-def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, group: int | None):
+#: splits kept for the table's checks to choose from when the row's arithmetic leaves several
+OPTIONS = 24
+
+
+@dataclass(slots=True)
+class Fit:
+    """A row's values ready for placement (``tokens``), or why not (``warning``);
+    ``options``: the splits that fit the row's arithmetic, for the table's checks to decide."""
+
+    tokens: list[Token] | None
+    warning: str | None = None
+    options: tuple[list[Token], ...] = ()
+
+
+def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, group: int | None) -> Fit:
     """The row's values with fused runs split, or the reason the row cannot be read.
 
-    Returns ``(tokens, None)`` — tokens unchanged when nothing needed splitting — or
-    ``(None, warning)`` when the row printed fewer numbers than columns, some of
-    them runs, and no single split fits.
+    A row that printed fewer numbers than columns, some of them runs, is split
+    when one split fits.  A row of separate numbers that is short of columns
+    (blank cells lost) is placed by the table's edges, and where the row has
+    arithmetic only if what is printed adds up.
     """
     printed = [v for v in values if v.text.strip()]
     k = len(columns)
-    if len(printed) >= k or not any(_run_token(v) for v in printed):
-        return values, None
-    res = resolve(printed, k, rule, group)
+    if len(printed) >= k:
+        return Fit(values)
+    if not any(_run_token(v) for v in printed):
+        if rule is None or not printed or rule(_numbers(printed)):
+            return Fit(values)
+        shown = " ".join(v.text for v in printed)
+        return Fit(None, f"{len(printed)} values {shown!r} for {k} columns do not add up; row left out")
+    res = resolve(printed, k, rule, group, limit=OPTIONS)
     if res.tokens is not None:
-        return res.tokens, None
+        return Fit(res.tokens)
     if len(printed) > 1 and rule is None:
-        return values, None  # no arithmetic to tell a run from a lost blank: placed by the table's edges
+        return Fit(values)  # no arithmetic to tell a run from a lost blank: placed by the table's edges
+    digits = sum(len(_RUN.match(clean(v.text)).group(1)) if _RUN.match(clean(v.text)) else 1 for v in printed)
+    if res.ways == 0 and rule is not None and digits < k:
+        # too few digits for every column: blanks were lost; the edges (first applicant, total) may still be read
+        edges = resolve(printed, 2, _equal)
+        if edges.tokens is not None:
+            return Fit(edges.tokens)
     runs = " ".join(v.text for v in printed)
     how = "no split" if res.ways == 0 else "more than one split"
-    return None, f"digits {runs!r} for {k} columns: {how} fits the row; row left out"
+    return Fit(None, f"digits {runs!r} for {k} columns: {how} fits the row; row left out", res.options)
+
+
+def _equal(values: list[float]) -> bool:
+    return abs(values[0] - values[1]) <= 1e-6
+
+
+def _numbers(tokens: Sequence[Token]) -> list[float]:
+    return [_value(clean(t.text)) for t in tokens]

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 from . import codebook as cb
 from .align import align, assign, column_map, learned_columns, make_cell, place_values
+from .checks import run_checks
 from .digit_runs import Rule, fit_row, resolve, splittable, sum_rule
+from .inferred import confirm, screen
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
+from .row_repair import recut
 from .rows import Candidate, assemble
 
 #: 2019-format words in section 二 (the 2021 table has none of them)
@@ -60,15 +63,21 @@ def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
     return None, None
 
 
-def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> None:
+def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> list:
+    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits."""
+    ambiguous = []
     for mt in matches:
         values = mt.candidate.values
         if cmap is None and not subtotal:
             rule, group = _arithmetic(table, mt.row)
-            values, why = fit_row(values, mt.row.columns, rule, group)
-            if values is None:
-                res.warnings.append(f"{table.key}.{mt.row.key}: {why}")
+            fit = fit_row(values, mt.row.columns, rule, group)
+            if fit.tokens is None:
+                if fit.options:
+                    ambiguous.append((mt.row, fit))
+                else:
+                    res.warnings.append(f"{table.key}.{mt.row.key}: {fit.warning}")
                 continue
+            values = fit.tokens
         pairs, warn = place_values(values, mt.row.columns, cmap, subtotal)
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
@@ -78,6 +87,30 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
                 res.warnings.append(
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
                 )
+    return ambiguous
+
+
+def _settle(table: cb.Table, ambiguous, res: TableResult) -> None:
+    """A run the row's arithmetic splits several ways is split the one way, if any,
+    with which every check of the table passes (all the rows those checks need printed)."""
+    for row, fit in ambiguous:
+        passing = []
+        for option in fit.options:
+            cells = [
+                make_cell(table, row.key, col, tok) for col, tok in zip(row.columns, option, strict=True)
+            ]
+            results = run_checks(res.cells + cells)
+            touching = [r for r in results if r.check != "requests_row_total" or r.scope == row.key]
+            complete = sum(1 for r in touching if r.check in ("requests_outcomes", "requests_balance"))
+            if complete >= len(table.columns) and all(r.passed for r in results):
+                passing.append(cells)
+        if len(passing) == 1:
+            res.cells += passing[0]
+            res.warnings.append(
+                f"{table.key}.{row.key}: digits split the one way of {len(fit.options)} with which the checks pass"
+            )
+        else:
+            res.warnings.append(f"{table.key}.{row.key}: {fit.warning}")
 
 
 def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:
@@ -101,7 +134,8 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     else:
         scored = [(assign(cands, t.rows), t) for t in options.values()]
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
-    _emit(chosen, matches, None, res)
+    for row, fit in _emit(chosen, matches, None, res):
+        res.warnings.append(f"active.{row.key}: {fit.warning}")
     res.found = bool(matches)
     res.warnings += _unplaced("active", cands, matches)
     return res
@@ -110,6 +144,9 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
 def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
     res = TableResult()
     cands, others = assemble(lines)
+    subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
+    if not subtotal:
+        cands = recut(cands, len(cb.REQUEST_COLUMNS), sum_rule(1, len(cb.REQUEST_COLUMNS)))
     cmap = column_map(_header_tokens(others), cb.REQUESTS_2021)
     m21, s21 = align(cands, cb.REQUESTS_2021.rows)
     sub_rows = {"other_no_correction", "other_no_fee_paid", "other_other"}
@@ -123,8 +160,13 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table = m21, cb.REQUESTS_2021
     if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
-    subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
-    _emit(table, matches, cmap, res, subtotal)
+    matches, inferred, warns = screen(cands, matches, table.rows)
+    res.warnings += [f"requests: {w}" for w in warns]
+    ambiguous = _emit(table, matches, cmap, res, subtotal)
+    _settle(table, ambiguous, res)
+    outcome = cb.outcome_rows("2019" if res.collapsed_other else "2021", res.collapsed_other)
+    res.cells, warns = confirm(table.key, res.cells, inferred, outcome)
+    res.warnings += warns
     res.found = bool(matches)
     res.warnings += _unplaced("requests", cands, matches)
     return res
@@ -156,7 +198,8 @@ def extract_review(lines: list[Line]) -> TableResult:
         fives = [c for c in cands if len(c.values) == len(table.columns)]
         matches, _ = align(fives, table.rows)
         if len(matches) == len(table.rows):
-            _emit(table, matches, None, res)
+            for row, fit in _emit(table, matches, None, res):
+                res.warnings.append(f"review_litigation.{row.key}: {fit.warning}")
             res.found = True
             return res
         vals = [v for c in cands for v in c.values if v.text.strip()]
