@@ -63,7 +63,11 @@ def _label_pattern(label: str) -> str | None:
     body = _GAP.join(re.escape(ch) for ch in c[:PREFIX])
     if len(c) < SHORT_CORE:
         return f"{num}\\s*{body}" if num else (body if len(c) >= 2 else None)
-    return f"(?:{num}\\s*)?{body}" if num else body
+    if not num:
+        return body
+    # with its numbering printed, the label's first words are enough (typos further on: "其他法律行政止公开")
+    short = _GAP.join(re.escape(ch) for ch in c[:SHORT_CORE])
+    return f"{num}\\s*{short}|{body}"
 
 
 def _labels(section: int) -> list[str]:

@@ -149,7 +149,7 @@ def _tokens(parts: list[tuple[str, Token, int]]) -> list[Token]:
     return out
 
 
-def _run_token(t: Token) -> bool:
+def run_token(t: Token) -> bool:
     """Only words of running text can be fused runs: a grid cell, a pipe cell or a
     positioned PDF word was printed as one cell."""
     return "word" in t.loc and t.x is None and splittable(t.text)
@@ -181,7 +181,7 @@ def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, gr
     k = len(columns)
     if len(printed) >= k:
         return Fit(values)
-    if not any(_run_token(v) for v in printed):
+    if not any(run_token(v) for v in printed):
         if rule is None or not printed or rule(_numbers(printed)):
             return Fit(values)
         shown = " ".join(v.text for v in printed)

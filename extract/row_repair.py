@@ -9,13 +9,16 @@ Two damages of flattened tables leave a row with the wrong number of values:
   placed by the row order (``extract.inferred``).
 * one row cut by a page break: its label and first cells end one pipe table,
   its other cells open the next (``| 1.本机关不掌握相关政府信息 | 484 | 28 |`` …
-  ``| 0 | 1 | 0 | 513 |``).  The two are joined only when they make exactly one
+  ``| 0 | 1 | 0 | 513 |``).
+
+The same holds for two rows' digits run together (``10000010000000``): they are
+cut into two rows only when no single row fits them and exactly one pair does.  The two are joined only when they make exactly one
   row's width, the second has no label, and the joined row adds up.
 """
 
 from __future__ import annotations
 
-from .digit_runs import Rule
+from .digit_runs import Rule, resolve, run_token, sum_rule
 from .numbers import parse_value
 from .rows import Candidate
 
@@ -43,6 +46,17 @@ def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
             if all(rule(_numbers(ch)) for ch in chunks):
                 out.append(Candidate(c.label, chunks[0], c.loc, c.own_label))
                 out += [Candidate("", ch, ch[0].loc, own_label=False) for ch in chunks[1:]]
+                i += 1
+                continue
+        if (
+            len(vals) < 2 * width
+            and any(run_token(v) for v in vals)
+            and not resolve(vals, width, rule, width).ways
+        ):
+            two = resolve(vals, 2 * width, sum_rule(2, width), width)
+            if two.tokens is not None:  # two rows' digits run together, the second row's label lost
+                out.append(Candidate(c.label, two.tokens[:width], c.loc, c.own_label))
+                out.append(Candidate("", two.tokens[width:], two.tokens[width].loc, own_label=False))
                 i += 1
                 continue
         nxt = cands[i + 1] if i + 1 < len(cands) else None
