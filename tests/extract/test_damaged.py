@@ -264,3 +264,18 @@ def test_unlabelled_rows_that_do_not_fill_their_gap_are_left_out():
     ex = extract("\n".join(lines).encode(), media_type="text/markdown")
     flagged = {c.row for c in ex.cells if FLAG_INFERRED in c.flags}
     assert flagged == {"denied_prohibited_by_law"}, flagged
+
+
+def test_check_says_how_many_cells_were_inferred(tmp_path):
+    from extract.cli import verdict
+
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "| （一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "（二）部分公开的标签被转换器挪到了别处",
+        "| 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    ]
+    lines.insert(2, "| 2 | 0 | 0 | 0 | 0 | 0 | 2 |")
+    ex = extract("\n".join(lines).encode(), media_type="text/markdown")
+    assert {c.row for c in ex.cells if FLAG_INFERRED in c.flags} == {"partially_granted"}
+    assert "7 cells inferred" in verdict(tmp_path / "r.md", ex)
