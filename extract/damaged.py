@@ -101,7 +101,7 @@ def label_regex(section: int) -> re.Pattern[str]:
 
 _HEADINGS = re.compile(
     "|".join(
-        f"(?P<h{n}>{numeral}\\s*[、.,，]\\s*[^。；;，,\\d]{{0,24}}?(?:"
+        f"(?P<h{n}>{numeral}\\s*[、.,，．]\\s*[^。；;，,\\d]{{0,24}}?(?:"
         + "|".join(re.escape(k) + ("" if k.endswith(("情况", "事项")) else r"[^。；;，,\d]{0,24}?(?:情况|事项|措施)")
                    for k in keys)
         + "))"
@@ -188,6 +188,9 @@ def _stretch(text: str, a: int, b: int, section: int) -> list[tuple[int, str]]:
 _FUSED = re.compile(r"[^\W\d_][\W_]{0,2}(?=\d[\d,.]*(?:万元|元)?$)")
 
 
+_LAST = frozenset("0123456789元 \t\u3000")
+
+
 def _fused(line: str) -> bool:
     """A row whose label runs into its numbers ("规章000", "1.属于国家秘密0000000")."""
     s = line.rstrip()
@@ -196,28 +199,37 @@ def _fused(line: str) -> bool:
     return bool(_FUSED.search(s.split()[-1]))
 
 
+_FIRST = frozenset("一二三四五六")
+
+
 def repair(lines: list[str]) -> list[tuple[int, int, str]] | None:
     """(line number, offset, text) for each piece of a damaged text; None when the
     text needs no repair (the common case, kept on the reader's plain path)."""
-    out: list[tuple[int, int, str]] = []
-    changed = False
+    cut: dict[int, list[tuple[int, str]]] = {}
     section = 0
-    for n, raw in enumerate(lines, start=1):
-        if len(raw) >= LONG_LINE and _HEADINGS.search(_nfkc(raw)):
+    for i, raw in enumerate(lines):
+        if len(raw) >= LONG_LINE and _HEADINGS.search(raw):
             pieces, section_after = _split_long(raw, section)
             if len(pieces) > 1:
-                changed = True
-                out += [(n, off, piece) for off, piece in pieces]
+                cut[i] = pieces
                 section = section_after
                 continue
-        h = heading_number(raw)
-        if h is not None and h > section:
-            section = h
-        elif 2 <= section <= 4 and _fused(raw):
+        first = raw[:1]
+        if first in _FIRST or (first.isspace() and raw.lstrip()[:1] in _FIRST):
+            h = heading_number(raw)
+            if h is not None and h > section:
+                section = h
+                continue
+        if 2 <= section <= 4 and raw[-1:] in _LAST and _fused(raw):
             pieces = _cut_at_labels(_nfkc(raw.strip()), section)
             if len(pieces) > 1 or pieces[0][1] != raw.strip():
-                changed = True
-                out += [(n, off, piece) for off, piece in pieces]
-                continue
-        out.append((n, 0, raw))
-    return out if changed else None
+                cut[i] = pieces
+    if not cut:
+        return None
+    out: list[tuple[int, int, str]] = []
+    for i, raw in enumerate(lines):
+        if i in cut:
+            out += [(i + 1, off, piece) for off, piece in cut[i]]
+        else:
+            out.append((i + 1, 0, raw))
+    return out
