@@ -116,6 +116,10 @@ _INNER = re.compile(
 )
 
 
+#: what every heading starts with: a cheap test before the full pattern
+_NUMERAL = re.compile(r"[一二三四五六]\s*[、.,，．]")
+
+
 def _cut_rows(piece: str) -> list[str]:
     """A stretch that starts at a row label, as rows: label words, then the numbers
     after them; text after the numbers (a floated label fragment, the next row's
@@ -208,7 +212,7 @@ def repair(lines: list[str]) -> list[tuple[int, int, str]] | None:
     cut: dict[int, list[tuple[int, str]]] = {}
     section = 0
     for i, raw in enumerate(lines):
-        if len(raw) >= LONG_LINE and _HEADINGS.search(raw):
+        if len(raw) >= LONG_LINE and _NUMERAL.search(raw) and _HEADINGS.search(raw):
             pieces, section_after = _split_long(raw, section)
             if len(pieces) > 1:
                 cut[i] = pieces

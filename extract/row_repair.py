@@ -40,6 +40,10 @@ def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
     i = 0
     while i < len(cands):
         c = cands[i]
+        if len(c.values) == width:  # the common case: a whole row
+            out.append(c)
+            i += 1
+            continue
         vals = _printed(c)
         if len(vals) >= 2 * width and len(vals) % width == 0 and len(vals) == len(c.values):
             chunks = [vals[j : j + width] for j in range(0, len(vals), width)]

@@ -55,11 +55,14 @@ def _header_tokens(others: list[Line]) -> list[Token]:
     return [t for line in others if line.cells for t in line.cells if t.text.strip()]
 
 
+_SUM_RULES = {n: sum_rule(1, n) for n in (len(cb.REQUEST_COLUMNS), len(cb.REVIEW_COLUMNS))}
+
+
 def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
     """The row's own arithmetic: a requests row's 总计 is the sum of its applicants,
     a review row's 总计 the sum of its four results; the active table states none."""
-    if table.key in ("requests", "review_litigation") and row.columns == table.column_keys:
-        return sum_rule(1, len(row.columns)), len(row.columns)
+    if table.key != "active" and len(row.columns) == len(table.columns):
+        return _SUM_RULES[len(row.columns)], len(row.columns)
     return None, None
 
 

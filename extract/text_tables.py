@@ -54,17 +54,25 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
             s = _HEADING_MD.sub("", s).strip()
             if s.startswith("表") and "：" in s[:4]:
                 continue
-        base = {"kind": "text", "line": n, "offset": offset} if offset else {"kind": "text", "line": n}
+        loc = {"kind": "text", "line": n}
+        if offset:  # a piece of a line that lost its breaks (extract.damaged)
+            loc["offset"] = offset
         if "|" in s:
             cells = _split_pipes(s)
             if not cells:
                 continue
             complete = len(cells) > 1 or s.startswith("|")
-            tokens = [Token(c, {**base, "cell": i}) for i, c in enumerate(cells)]
-            lines.append(Line(" ".join(c for c in cells if c), base, cells=tokens, complete=complete))
+            if offset:
+                tokens = [Token(c, {**loc, "cell": i}) for i, c in enumerate(cells)]
+            else:
+                tokens = [Token(c, {"kind": "text", "line": n, "cell": i}) for i, c in enumerate(cells)]
+            lines.append(Line(" ".join(c for c in cells if c), loc, cells=tokens, complete=complete))
         else:
             # a prose line, or a row whose cells a converter printed without pipes ("行政许可 0")
             words = s.split()
-            tokens = [Token(w, {**base, "word": i}) for i, w in enumerate(words)]
-            lines.append(Line(s, base, cells=tokens, complete=True))
+            if offset:
+                tokens = [Token(w, {**loc, "word": i}) for i, w in enumerate(words)]
+            else:
+                tokens = [Token(w, {"kind": "text", "line": n, "word": i}) for i, w in enumerate(words)]
+            lines.append(Line(s, loc, cells=tokens, complete=True))
     return Document(lines=lines, media_type=media_type)
