@@ -36,9 +36,27 @@ def _split_pipes(line: str) -> list[str]:
     return parts
 
 
+#: the labelled fields an archive writes above a saved page's text ("标题: …", "发布时间: …")
+_ARCHIVE_FIELD = re.compile(r"^\s*(标题|发布时间)\s*[:：]\s*(\S.*?)\s*$")
+
+
+def _archive_header(lines: list[str]) -> tuple[str, dict[str, str]]:
+    """The title and date of an archived page's header, read as page metadata
+    (so the title is not "标题: …" and the date is the page's)."""
+    title, meta = "", {}
+    for raw in lines[:12]:
+        m = _ARCHIVE_FIELD.match(raw)
+        if m and m.group(1) == "标题":
+            title = m.group(2)
+        elif m:
+            meta["PubDate"] = m.group(2)
+    return title, meta
+
+
 def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
     text = data if isinstance(data, str) else decode_html(data).text
     raw_lines = text.splitlines()
+    title, meta = _archive_header(raw_lines) if raw_lines and "标题" in raw_lines[0] else ("", {})
     repaired = repair(raw_lines)
     if repaired is None:
         pieces = ((n, 0, raw) for n, raw in enumerate(raw_lines, start=1))
@@ -75,4 +93,4 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
             else:
                 tokens = [Token(w, {"kind": "text", "line": n, "word": i}) for i, w in enumerate(words)]
             lines.append(Line(s, loc, cells=tokens, complete=True))
-    return Document(lines=lines, media_type=media_type)
+    return Document(lines=lines, media_type=media_type, title=title, meta=meta)

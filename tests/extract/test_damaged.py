@@ -152,6 +152,10 @@ def test_undamaged_text_takes_the_plain_path():
 def test_page_dumps_read_with_every_check_passing(name):
     ex = extract((SAMPLES / f"{name}.txt").read_bytes(), name=f"{name}.txt")
     assert ex.report.status == "ok"
+    assert (
+        ex.report.agency.startswith("平潭综合实验区") and "标题" not in ex.report.agency
+    )  # the archive's header
+    assert ex.report.year == int(name[-4:]) and ex.report.published_on.startswith(str(int(name[-4:]) + 1))
     assert not failures(ex.checks) and len(ex.checks) >= 40
     rows = {(c.table, c.row) for c in ex.cells}
     table = cb.REQUESTS_2019 if ex.report.format == "2019" else cb.REQUESTS_2021
