@@ -97,5 +97,6 @@ def confirm(
             continue
         if c.row in inferred:
             c.flags.append(FLAG_INFERRED)
+            c.location = {**c.location, "inferred": "row order"}
         out.append(c)
     return out, warnings

@@ -238,7 +238,7 @@ def test_rows_placed_by_order_are_flagged_inferred():
     truth = load_truth(CORPUS / "sh-office-2025.truth.json")
     ex = _read(truth, "converter_markdown")
     inferred = [c for c in ex.cells if FLAG_INFERRED in c.flags]
-    assert inferred and all(c.table == "requests" for c in inferred)
+    assert inferred and all(c.table == "requests" and c.location["inferred"] == "row order" for c in inferred)
     # the floated labels' rows are among them, and they are right
     want = truth["tables"]["requests"]
     assert all(_same(c.value, want[c.row][c.col]) for c in inferred)
@@ -283,3 +283,19 @@ def test_check_says_how_many_cells_were_inferred(tmp_path):
     ex = extract("\n".join(lines).encode(), media_type="text/markdown")
     assert {c.row for c in ex.cells if FLAG_INFERRED in c.flags} == {"partially_granted"}
     assert "7 cells inferred" in verdict(tmp_path / "r.md", ex)
+
+
+def test_three_review_rows_run_together_split_row_by_row():
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议10102未经复议直接起诉00000复议后起诉21036\n"
+        "五、存在的主要问题及改进情况\n"
+    )
+    ex = extract(text.encode(), media_type="text/plain")
+    got = {r.key: [ex.value("review_litigation", r.key, c) for c in cb.REVIEW_LITIGATION.column_keys]
+           for r in cb.REVIEW_LITIGATION.rows}  # fmt: skip
+    assert got == {
+        "review": [1, 0, 1, 0, 2],
+        "litigation_direct": [0] * 5,
+        "litigation_after_review": [2, 1, 0, 3, 6],
+    }
