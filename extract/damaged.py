@@ -116,6 +116,9 @@ _INNER = re.compile(
 )
 
 
+#: a signed number run onto the one before it ("2648-18538": 本年增/减 is printed with its sign)
+_SIGNED = re.compile(r"(?<=\d)(?=[-−+]\d)")
+
 #: what every heading starts with: a cheap test before the full pattern
 _NUMERAL = re.compile(r"[一二三四五六]\s*[、.,，．]")
 
@@ -127,7 +130,7 @@ def _cut_rows(piece: str) -> list[str]:
     to its numbers ("规章000") is cut where the numbers begin."""
     out: list[list[str]] = [[]]
     seen = False  # the current row has numbers
-    for word in _INNER.sub(r" \1 ", piece).split():
+    for word in _SIGNED.sub(" ", _INNER.sub(r" \1 ", piece)).split():
         fused = _FUSED.search(word) if not is_value(word) else None
         if fused:
             label, digits = word[: fused.end()], word[fused.end() :]

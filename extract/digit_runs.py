@@ -189,8 +189,10 @@ def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, gr
     res = resolve(printed, k, rule, group, limit=OPTIONS)
     if res.tokens is not None:
         return Fit(res.tokens)
-    if len(printed) > 1 and rule is None:
-        return Fit(values)  # no arithmetic to tell a run from a lost blank: placed by the table's edges
+    if len(printed) > 1 and rule is None and not any("offset" in v.loc for v in printed):
+        # no arithmetic to tell a run from a lost blank, and a text that kept its separators
+        # everywhere else: the numbers are cells, placed by the table's edges as before
+        return Fit(values)
     digits = sum(len(_RUN.match(clean(v.text)).group(1)) if _RUN.match(clean(v.text)) else 1 for v in printed)
     if res.ways == 0 and rule is not None and digits < k:
         # too few digits for every column: blanks were lost; the edges (first applicant, total) may still be read

@@ -179,6 +179,23 @@ def _nonblank(vals: list[Token]) -> int:
     return sum(1 for v in vals if parse_value(v.text).value is not None)
 
 
+def _split_review(cands: list[Candidate], width: int, k: int):
+    """The table's numbers are the first rows of the section: the shortest run of
+    candidates, from the first, whose digits split one way into three groups that
+    add up (prose after the table, "2024 年…", is not part of it)."""
+    rule = sum_rule(width // k, k)
+    vals: list[Token] = []
+    split = None
+    for c in cands:
+        vals = vals + [v for v in c.values if v.text.strip()]
+        if not vals:
+            continue
+        split = resolve(vals, width, rule, k)
+        if split.tokens is not None or split.ways > 1 or len(vals) >= width:
+            return split
+    return split or resolve(vals, width, rule, k)
+
+
 def extract_review(lines: list[Line]) -> TableResult:
     """Section 四: one data row of 15 numbers (three groups of five), or three
     labelled rows of five, or — in a shredded layout — 15 numbers in all."""
@@ -207,8 +224,7 @@ def extract_review(lines: list[Line]) -> TableResult:
             return res
         vals = [v for c in cands for v in c.values if v.text.strip()]
         if len(vals) < width and any(splittable(v.text) for v in vals):
-            k = len(table.columns)
-            split = resolve(vals, width, sum_rule(len(table.rows), k), k)
+            split = _split_review(cands, width, len(table.columns))
             if split.tokens is None:
                 how = "no split" if split.ways == 0 else "more than one split"
                 res.warnings.append(

@@ -73,14 +73,14 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
             if s.startswith("表") and "：" in s[:4]:
                 continue
         loc = {"kind": "text", "line": n}
-        if offset:  # a piece of a line that lost its breaks (extract.damaged)
+        if repaired is not None:  # damaged text (extract.damaged): where in its line each piece starts
             loc["offset"] = offset
         if "|" in s:
             cells = _split_pipes(s)
             if not cells:
                 continue
             complete = len(cells) > 1 or s.startswith("|")
-            if offset:
+            if repaired is not None:
                 tokens = [Token(c, {**loc, "cell": i}) for i, c in enumerate(cells)]
             else:
                 tokens = [Token(c, {"kind": "text", "line": n, "cell": i}) for i, c in enumerate(cells)]
@@ -88,7 +88,7 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
         else:
             # a prose line, or a row whose cells a converter printed without pipes ("行政许可 0")
             words = s.split()
-            if offset:
+            if repaired is not None:
                 tokens = [Token(w, {**loc, "word": i}) for i, w in enumerate(words)]
             else:
                 tokens = [Token(w, {"kind": "text", "line": n, "word": i}) for i, w in enumerate(words)]

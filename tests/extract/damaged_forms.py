@@ -7,6 +7,8 @@ written out again the way other tools damage them:
 * ``run_together``: lines kept, the cells of each table row run together
   (``规章000``, ``一、本年新收政府信息公开申请数量291000030``);
 * ``page_dump``: both at once, as the archived page texts of ../shared/samples/page-text;
+* ``partly_run_together``: one line, and in each row some of the spaces between
+  numbers lost (``000000 0``, ``2 00 00 0 2``, as in those page texts);
 * ``converter_markdown``: pipe tables as a PDF-to-markdown converter leaves them:
   long labels floated out of their rows (just above, or above the row before),
   each table cut into several pipe tables by page footers and repeated captions,
@@ -27,7 +29,7 @@ from extract.pipeline import read_document, sniff_media_type
 from extract.rows import is_value
 from extract.sections import split_sections
 
-FORMS = ("one_line", "run_together", "page_dump", "converter_markdown")
+FORMS = ("one_line", "run_together", "page_dump", "partly_run_together", "converter_markdown")
 
 
 @dataclass
@@ -89,6 +91,22 @@ def run_together(rows: list[Row]) -> str:
 def page_dump(rows: list[Row]) -> str:
     head = "标题: （页面存档）\n==================== 正文 ====================\n"
     return head + "".join("".join(_printed(r.cells)) for r in rows) + "\n"
+
+
+def partly_run_together(rows: list[Row]) -> str:
+    out = []
+    for i, r in enumerate(rows):
+        cells = _printed(r.cells)
+        if r.kind != "row":
+            out.append(" ".join(cells))
+            continue
+        values = _trailing_values(cells)
+        label = cells[: len(cells) - len(values)]
+        text = "".join(label)
+        for j, v in enumerate(values):  # every second or third gap lost, shifting from row to row
+            text += v if j and (i + j) % 3 else " " + v
+        out.append(text)
+    return " ".join(out) + "\n"
 
 
 #: a label this long wraps in a PDF cell, and the converter floats it out of its row
@@ -175,4 +193,5 @@ def _trailing_values(cells: list[str]) -> list[str]:
 def form(path: Path, name: str) -> bytes:
     rows = rows_of(path)
     return {"one_line": one_line, "run_together": run_together, "page_dump": page_dump,
+            "partly_run_together": partly_run_together,
             "converter_markdown": converter_markdown}[name](rows).encode()  # fmt: skip
