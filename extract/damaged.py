@@ -183,11 +183,21 @@ def _split_long(line: str, section: int) -> tuple[list[tuple[int, str]], int]:
     return pieces, current
 
 
+#: what a flattened markdown or PDF text leaves inside a table: page footers ("— 5 —", "第 3 页"),
+#: repeated captions ("## 表三：…"), pipe-table rules and the pipes themselves (a one-line text has no rows)
+_TABLE_CHROME = re.compile(
+    r"[-—–－]+\s*\d{1,4}\s*[-—–－]+(?=\s|\||$)|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?"
+    r"|#{1,6}\s*表[一二三四][:：][^|#]*?(?=\||#|$)|:?-{3,}:?|\|"
+)
+
+
 def _stretch(text: str, a: int, b: int, section: int) -> list[tuple[int, str]]:
     body = text[a:b]
     if not body.strip():
         return []
     if 2 <= section <= 4:
+        # same length, so offsets still point into the line
+        body = _TABLE_CHROME.sub(lambda m: " " * len(m.group()), body)
         return [(a + off, piece) for off, piece in _cut_at_labels(body, section)]
     return [(a, body.strip())]
 

@@ -182,6 +182,12 @@ def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, gr
     if len(printed) >= k:
         return Fit(values)
     if not any(run_token(v) for v in printed):
+        damaged = any("offset" in v.loc for v in printed)
+        if rule is not None and damaged and len(printed) > 2:
+            # a text that lost its separators may have run two short rows together ("0 0" + "0 0"):
+            # only the edges of one row (first applicant, 总计) are safe
+            shown = " ".join(v.text for v in printed)
+            return Fit(None, f"{len(printed)} values {shown!r} for {k} columns in damaged text; row left out")
         if rule is None or not printed or rule(_numbers(printed)):
             return Fit(values)
         shown = " ".join(v.text for v in printed)

@@ -29,18 +29,45 @@ def _has_numbers(c: Candidate) -> bool:
     return any(parse_value(v.text).value is not None or v.text.strip() for v in c.values)
 
 
+def _floated_with_strays(cands: list[Candidate], by_cand: dict[int, Match]) -> set[int]:
+    """Rows placed by a floated label, in a stretch between rows with labels of their
+    own that also holds numbers placed nowhere: the floated labels may sit beside
+    the wrong numbers (a converter prints them above or below), so none is trusted."""
+    drop: set[int] = set()
+    floated: list[Match] = []
+    strays = 0
+    for c in [*cands, None]:
+        m = by_cand.get(id(c)) if c is not None else None
+        if c is None or (m is not None and m.candidate.own_label):
+            if strays:
+                drop.update(id(f) for f in floated)
+            floated, strays = [], 0
+        elif m is not None and anchored(m):
+            floated.append(m)
+        elif m is None and not c.own_label and sum(1 for v in c.values if v.text.strip()) > 1:
+            strays += 1  # a row of numbers without a label of its own, placed nowhere
+    return drop
+
+
 def screen(
     cands: list[Candidate], matches: list[Match], rows: tuple[cb.Row, ...]
 ) -> tuple[list[Match], set[str], list[str]]:
     """The matches kept, the row keys placed by order, and warnings for those dropped."""
     pos = {r.key: i for i, r in enumerate(rows)}
     by_cand = {id(m.candidate): m for m in matches}
+    drop = _floated_with_strays(cands, by_cand)
+    warnings: list[str] = []
+    if drop:
+        keys = ", ".join(m.row.key for m in matches if id(m) in drop)
+        warnings.append(f"rows with a floated label not placed, numbers nearby belong to no row: {keys}")
     # walk the candidates in reading order, cutting at anchors
     gaps: list[tuple[int, int, list[Match], int]] = []  # (row before, row after, unanchored, stray)
     prev_row, pending, stray = -1, [], 0
     for c in cands:
         m = by_cand.get(id(c))
-        if m is not None and anchored(m):
+        if m is not None and id(m) in drop:
+            stray += 1
+        elif m is not None and anchored(m):
             gaps.append((prev_row, pos[m.row.key], pending, stray))
             prev_row, pending, stray = pos[m.row.key], [], 0
         elif m is not None:
@@ -48,8 +75,6 @@ def screen(
         elif _has_numbers(c):
             stray += 1
     gaps.append((prev_row, len(rows), pending, stray))
-    drop: set[int] = set()
-    warnings: list[str] = []
     for before, after, unanchored, strays in gaps:
         if not unanchored:
             continue
@@ -65,6 +90,21 @@ def screen(
     kept = [m for m in matches if id(m) not in drop]
     inferred = {m.row.key for m in kept if not anchored(m)}
     return kept, inferred, warnings
+
+
+def trusted_floated(cands: list[Candidate], matches: list[Match]) -> tuple[list[Match], list[str]]:
+    """For a table matched by label alone (the active table): rows placed by a floated
+    label are kept only when no numbers are left over anywhere in the table."""
+    used = {id(m.candidate) for m in matches}
+    if not any(id(c) not in used and not c.own_label and _has_numbers(c) for c in cands):
+        return matches, []
+    floated = [m for m in matches if not m.candidate.own_label]
+    if not floated:
+        return matches, []
+    keys = ", ".join(m.row.key for m in floated)
+    return [m for m in matches if m.candidate.own_label], [
+        f"rows with a floated label not placed, numbers nearby belong to no row: {keys}"
+    ]
 
 
 def _rows_of_check(check: str, scope: str, outcome: tuple[str, ...]) -> set[str]:

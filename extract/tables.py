@@ -8,7 +8,7 @@ from . import codebook as cb
 from .align import align, assign, column_map, learned_columns, make_cell, place_values
 from .checks import run_checks
 from .digit_runs import Rule, fit_row, resolve, splittable, sum_rule
-from .inferred import confirm, screen
+from .inferred import confirm, screen, trusted_floated
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
 from .row_repair import recut
@@ -137,6 +137,8 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     else:
         scored = [(assign(cands, t.rows), t) for t in options.values()]
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
+    matches, warns = trusted_floated(cands, matches)
+    res.warnings += [f"active: {w}" for w in warns]
     for row, fit in _emit(chosen, matches, None, res):
         res.warnings.append(f"active.{row.key}: {fit.warning}")
     res.found = bool(matches)

@@ -12,7 +12,10 @@ written out again the way other tools damage them:
 * ``converter_markdown``: pipe tables as a PDF-to-markdown converter leaves them:
   long labels floated out of their rows (just above, or above the row before),
   each table cut into several pipe tables by page footers and repeated captions,
-  header rows cut into pieces, and rows cut across two tables.
+  header rows cut into pieces, and rows cut across two tables;
+* ``markdown_one_line``: that markdown with its line breaks lost;
+* ``labels_below`` (hostile): every label printed after its numbers, so each
+  floated label sits above the *next* row's numbers.
 
 A blank cell prints nothing in text (a page dump has no way to show it); the
 markdown keeps it as an empty cell, as converters do.  Nothing is copied: the
@@ -29,7 +32,16 @@ from extract.pipeline import read_document, sniff_media_type
 from extract.rows import is_value
 from extract.sections import split_sections
 
-FORMS = ("one_line", "run_together", "page_dump", "partly_run_together", "converter_markdown")
+FORMS = (
+    "one_line",
+    "run_together",
+    "page_dump",
+    "partly_run_together",
+    "converter_markdown",
+    "markdown_one_line",
+)
+#: forms no reader can recover much of, where the only demand is that no value comes out wrong
+HOSTILE_FORMS = ("labels_below",)
 
 
 @dataclass
@@ -183,6 +195,25 @@ def converter_markdown(rows: list[Row]) -> str:
     return "\n".join(out) + "\n"
 
 
+def markdown_one_line(rows: list[Row]) -> str:
+    return " ".join(line for line in converter_markdown(rows).splitlines() if line.strip()) + "\n"
+
+
+def labels_below(rows: list[Row]) -> str:
+    out = []
+    for r in rows:
+        cells = [c.strip() for c in r.cells]
+        if r.kind != "row":
+            out.append(" ".join(cells))
+            continue
+        values = _trailing_values(cells)
+        out.append("| " + " | ".join(values) + " |")
+        label = " ".join(c for c in cells[: len(cells) - len(values)] if c)
+        if label:
+            out.append(label)
+    return "\n".join(out) + "\n"
+
+
 def _trailing_values(cells: list[str]) -> list[str]:
     i = len(cells)
     while i > 0 and is_value(cells[i - 1]):
@@ -193,5 +224,5 @@ def _trailing_values(cells: list[str]) -> list[str]:
 def form(path: Path, name: str) -> bytes:
     rows = rows_of(path)
     return {"one_line": one_line, "run_together": run_together, "page_dump": page_dump,
-            "partly_run_together": partly_run_together,
-            "converter_markdown": converter_markdown}[name](rows).encode()  # fmt: skip
+            "partly_run_together": partly_run_together, "converter_markdown": converter_markdown,
+            "markdown_one_line": markdown_one_line, "labels_below": labels_below}[name](rows).encode()  # fmt: skip

@@ -14,7 +14,7 @@ from extract.pipeline import extract
 from extract.row_repair import recut
 from extract.rows import Candidate
 from tests.conftest import CORPUS, SHARED, corpus_truths, load_truth
-from tests.extract.damaged_forms import FORMS, form
+from tests.extract.damaged_forms import FORMS, HOSTILE_FORMS, form
 
 TRUTHS = corpus_truths()
 SAMPLES = SHARED / "samples" / "page-text"
@@ -188,7 +188,7 @@ def test_the_issues_row_reads_29_1_0_0_0_0_30():
 
 def _read(truth: dict, name: str):
     path = CORPUS / truth["file"]
-    media = "text/markdown" if name == "converter_markdown" else "text/plain"
+    media = "text/markdown" if name in ("converter_markdown", "labels_below") else "text/plain"
     return extract(form(path, name), media_type=media, name=f"{path.stem}.{name}")
 
 
@@ -220,6 +220,15 @@ def test_damaged_forms_of_the_corpus(name):
         assert not unflagged, f"{truth['file']} as {name}: cells not in the truth, unflagged: {unflagged}"
         right, total = right + r, total + n
     assert right / total >= 0.95, f"{name}: {right}/{total}"
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", HOSTILE_FORMS)
+def test_hostile_forms_never_give_a_wrong_value(name):
+    for truth_path in TRUTHS:
+        truth = load_truth(truth_path)
+        _, _, wrong, unflagged = _score(truth, _read(truth, name))
+        assert not wrong and not unflagged, f"{truth['file']} as {name}: {wrong or unflagged}"
 
 
 @needs_corpus
