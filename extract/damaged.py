@@ -222,6 +222,8 @@ _FIRST = frozenset("一二三四五六")
 def repair(lines: list[str]) -> list[tuple[int, int, str]] | None:
     """(line number, offset, text) for each piece of a damaged text; None when the
     text needs no repair (the common case, kept on the reader's plain path)."""
+    if not any(raw[-1:] in _LAST or len(raw) >= LONG_LINE for raw in lines):
+        return None  # no long line, no line ending in a number: nothing to look at line by line
     cut: dict[int, list[tuple[int, str]]] = {}
     section = 0
     for i, raw in enumerate(lines):

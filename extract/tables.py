@@ -71,7 +71,8 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
     ambiguous = []
     for mt in matches:
         values = mt.candidate.values
-        if cmap is None and not subtotal:
+        short = len(values) < len(mt.row.columns) or not all(v.text.strip() for v in values)
+        if short and cmap is None and not subtotal:
             rule, group = _arithmetic(table, mt.row)
             fit = fit_row(values, mt.row.columns, rule, group)
             if fit.tokens is None:

@@ -15,6 +15,7 @@ Three shapes are told apart per line:
 from __future__ import annotations
 
 import re
+from itertools import count, repeat
 
 from .charset import decode_html
 from .damaged import repair
@@ -58,10 +59,7 @@ def read_text(data: bytes | str, media_type: str = "text/plain") -> Document:
     raw_lines = text.splitlines()
     title, meta = _archive_header(raw_lines) if raw_lines and "标题" in raw_lines[0] else ("", {})
     repaired = repair(raw_lines)
-    if repaired is None:
-        pieces = ((n, 0, raw) for n, raw in enumerate(raw_lines, start=1))
-    else:
-        pieces = iter(repaired)
+    pieces = zip(count(1), repeat(0), raw_lines) if repaired is None else repaired
     lines: list[Line] = []
     for n, offset, raw in pieces:
         s = raw.strip()
