@@ -25,6 +25,10 @@ _RUN = re.compile(r"^(\d+)((?:\.\d+)?(?:万元|元|万件|万条|万|件|条|个
 MAX_DIGITS = 7
 #: stop counting splits here: two means ambiguous
 _ENOUGH = 2
+#: cut positions tried before the search gives up (a hostile run of digits); the row is then left out
+BUDGET = 5000
+#: ``Resolution.ways`` when the search gave up
+GAVE_UP = -1
 
 Rule = Callable[[list[float]], bool]
 
@@ -96,15 +100,18 @@ def resolve(
     for i in range(len(pieces) - 1, -1, -1):
         room[i] = room[i + 1] + (len(pieces[i][0]) or 1)
 
+    steps, gave_up = [0], [False]
+
     def walk(i: int, pos: int) -> None:
-        if len(found) >= limit:
+        if len(found) >= limit or gave_up[0]:
             return
         if i == len(pieces):
             if len(parts) == k and (rule is None or rule(nums)):
                 found.append(list(parts))
             return
         need = k - len(parts)  # parts still to make
-        if len(pieces) - i > need or room[i] - pos < need:
+        left = room[i] - pos  # digits still to place
+        if len(pieces) - i > need or left < need or left > need * MAX_DIGITS:
             return
         digits, tail, tok = pieces[i]
         if not digits:  # an atomic value ("/", "1,259"): one part as printed
@@ -115,15 +122,25 @@ def resolve(
             parts.pop()
             nums.pop()
             return
+        steps[0] += 1
+        if steps[0] > BUDGET:
+            gave_up[0] = True
+            return
         rest = len(digits) - pos
-        for n in range(1, min(MAX_DIGITS, rest) + 1):
+        lengths = range(1, min(MAX_DIGITS, rest) + 1)
+        if group is not None and rule is not None and len(nums) % group == group - 1:
+            # the group's total is the sum of its other parts: only its own length can fit
+            total = sum(nums[len(nums) - group + 1 :])
+            if float(total).is_integer():
+                lengths = [len(str(int(total)))] if len(str(int(total))) <= rest else []
+        for n in lengths:
             chunk = digits[pos : pos + n]
             if n > 1 and chunk[0] == "0":
                 break
             last = n == rest
             text = chunk + (tail if last else "")
             parts.append((text, tok, pos))
-            nums.append(_value(text))
+            nums.append(_value(text) if last and tail else float(chunk))
             if group_ok():
                 if last:
                     walk(i + 1, 0)
@@ -133,6 +150,8 @@ def resolve(
             nums.pop()
 
     walk(0, 0)
+    if gave_up[0]:
+        return Resolution(None, GAVE_UP)
     options = tuple(_tokens(f) for f in found)
     if len(found) != 1:
         return Resolution(None, min(len(found), _ENOUGH), options if len(found) > 1 else ())
@@ -206,8 +225,8 @@ def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, gr
         if edges.tokens is not None:
             return Fit(edges.tokens)
     runs = " ".join(v.text for v in printed)
-    how = "no split" if res.ways == 0 else "more than one split"
-    return Fit(None, f"digits {runs!r} for {k} columns: {how} fits the row; row left out", res.options)
+    how = {0: "no split fits", GAVE_UP: "too many splits to try"}.get(res.ways, "more than one split fits")
+    return Fit(None, f"digits {runs!r} for {k} columns: {how} the row; row left out", res.options)
 
 
 def _equal(values: list[float]) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from . import codebook as cb
 from .align import align, assign, column_map, learned_columns, make_cell, place_values
 from .checks import run_checks
-from .digit_runs import Rule, fit_row, resolve, splittable, sum_rule
+from .digit_runs import GAVE_UP, Rule, fit_row, resolve, splittable, sum_rule
 from .inferred import confirm, screen, trusted_floated
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
@@ -194,7 +194,7 @@ def _split_review(cands: list[Candidate], width: int, k: int):
         if not vals:
             continue
         split = resolve(vals, width, rule, k)
-        if split.tokens is not None or split.ways > 1 or len(vals) >= width:
+        if split.tokens is not None or split.ways != 0 or len(vals) >= width:
             return split
     return split or resolve(vals, width, rule, k)
 
@@ -229,10 +229,12 @@ def extract_review(lines: list[Line]) -> TableResult:
         if len(vals) < width and any(splittable(v.text) for v in vals):
             split = _split_review(cands, width, len(table.columns))
             if split.tokens is None:
-                how = "no split" if split.ways == 0 else "more than one split"
+                how = {0: "no split fits", GAVE_UP: "too many splits to try"}.get(
+                    split.ways, "more than one split fits"
+                )
                 res.warnings.append(
                     f"review_litigation: digits {' '.join(v.text for v in vals)!r} for {width} columns: "
-                    f"{how} fits the table; table not placed"
+                    f"{how} the table; table not placed"
                 )
                 return res
             vals = split.tokens

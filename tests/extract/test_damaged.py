@@ -308,3 +308,12 @@ def test_three_review_rows_run_together_split_row_by_row():
         "litigation_direct": [0] * 5,
         "litigation_after_review": [2, 1, 0, 3, 6],
     }
+
+
+def test_a_hostile_run_is_given_up_not_searched_for_ever():
+    from extract.digit_runs import GAVE_UP
+
+    res = resolve(_words("1" * 45), 15, sum_rule(3, 5), 5, limit=24)
+    assert res.tokens is None and res.ways in (0, GAVE_UP)
+    fit = fit_row(_words("12345678901234567890123456789"), cb.REQUESTS_2021.column_keys, sum_rule(1, 7), 7)
+    assert fit.tokens is None and "row left out" in fit.warning
