@@ -207,7 +207,7 @@ def fit_row(values: list[Token], columns: tuple[str, ...], rule: Rule | None, gr
             # only the edges of one row (first applicant, 总计) are safe
             shown = " ".join(v.text for v in printed)
             return Fit(None, f"{len(printed)} values {shown!r} for {k} columns in damaged text; row left out")
-        if rule is None or not printed or rule(_numbers(printed)):
+        if rule is None or not printed or rule(numbers(printed)):
             return Fit(values)
         shown = " ".join(v.text for v in printed)
         return Fit(None, f"{len(printed)} values {shown!r} for {k} columns do not add up; row left out")
@@ -233,5 +233,6 @@ def _equal(values: list[float]) -> bool:
     return abs(values[0] - values[1]) <= 1e-6
 
 
-def _numbers(tokens: Sequence[Token]) -> list[float]:
+def numbers(tokens: Sequence[Token]) -> list[float]:
+    """The tokens' values for a rule, a printed blank counting 0 as in the checks."""
     return [_value(clean(t.text)) for t in tokens]

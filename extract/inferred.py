@@ -8,6 +8,12 @@ unlabelled rows must fill exactly the codebook rows between them, with no other
 numbers in the gap.  Cells so placed carry FLAG_INFERRED, and the table's checks
 must pass for every row they touch; otherwise the rows are left out with a
 warning.
+
+A floated label (a label line the reader attached to the numbers after it) is
+weaker evidence than a label printed in its row: converters print such labels
+above or below their numbers.  Where numbers without a label of their own are
+left over in the same stretch, the floated labels may sit beside the wrong
+numbers, so those rows are left out too.
 """
 
 from __future__ import annotations

@@ -18,21 +18,12 @@ cut into two rows only when no single row fits them and exactly one pair does.  
 
 from __future__ import annotations
 
-from .digit_runs import Rule, resolve, run_token, sum_rule
-from .numbers import parse_value
+from .digit_runs import Rule, numbers, resolve, run_token, sum_rule
 from .rows import Candidate
 
 
 def _printed(c: Candidate) -> list:
     return [v for v in c.values if v.text.strip()]
-
-
-def _numbers(tokens) -> list[float]:
-    out = []
-    for t in tokens:
-        v = parse_value(t.text).value
-        out.append(0.0 if v is None else float(v))
-    return out
 
 
 def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
@@ -47,7 +38,7 @@ def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
         vals = _printed(c)
         if len(vals) >= 2 * width and len(vals) % width == 0 and len(vals) == len(c.values):
             chunks = [vals[j : j + width] for j in range(0, len(vals), width)]
-            if all(rule(_numbers(ch)) for ch in chunks):
+            if all(rule(numbers(ch)) for ch in chunks):
                 out.append(Candidate(c.label, chunks[0], c.loc, c.own_label))
                 out += [Candidate("", ch, ch[0].loc, own_label=False) for ch in chunks[1:]]
                 i += 1
@@ -71,7 +62,7 @@ def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
             and not nxt.label.strip()
             and 0 < len(c.values) < width
             and len(c.values) + len(nxt.values) == width
-            and rule(_numbers(c.values + nxt.values))
+            and rule(numbers(c.values + nxt.values))
         ):
             out.append(Candidate(c.label, c.values + nxt.values, c.loc, True))
             i += 2
