@@ -1,18 +1,17 @@
 """Printed rows re-cut by the table's own width and arithmetic, before alignment.
 
-Two damages of flattened tables leave a row with the wrong number of values:
+Damages of flattened tables that leave a row with the wrong number of values:
 
 * one line holding two rows' numbers (a page dump, or a converter that lost the
   label of the second row): ``1 0 0 0 0 0 1 0 0 0 0 0 0 0`` where a row has 7
   columns.  It is cut into rows of 7 only when every piece satisfies the row
   arithmetic; the pieces after the first have no label of their own and are
   placed by the row order (``extract.inferred``).
+* two rows' digits run together (``10000010000000``): cut into two rows only when
+  no single row fits them and exactly one pair of rows does.
 * one row cut by a page break: its label and first cells end one pipe table,
   its other cells open the next (``| 1.本机关不掌握相关政府信息 | 484 | 28 |`` …
-  ``| 0 | 1 | 0 | 513 |``).
-
-The same holds for two rows' digits run together (``10000010000000``): they are
-cut into two rows only when no single row fits them and exactly one pair does.  The two are joined only when they make exactly one
+  ``| 0 | 1 | 0 | 513 |``).  The two are joined only when they make exactly one
   row's width, the second has no label, and the joined row adds up.
 """
 
