@@ -72,7 +72,7 @@ load: $(RUNTIME)
 # One step after the other, stopping at the first that fails, even under make -j:
 # a crawl that exits 1 (some sources reached nothing) or 2 (bad input) builds
 # nothing. After a partial crawl, `make extract load` builds from what it reached.
-all: $(STAMP)
+all: $(RUNTIME)
 	$(NIANBAO) crawl --data-dir $(DATA)
 	$(NIANBAO) extract --data-dir $(DATA)
 	$(NIANBAO) load --data-dir $(DATA)
