@@ -1,0 +1,142 @@
+"""Pages that need a browser, end to end on loopback portals: a script-built list, a cookie challenge on
+every page, a page script reaching for forbidden addresses; and a crawl that needs none never starts one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler import registry
+from crawler.archive import iter_documents, ledger_rows, read_payload
+from crawler.browser import unavailable_reason
+from crawler.run import Crawl
+from tests.crawler import browser_portal as B
+from tests.crawler import portal as P
+from tests.crawler.test_crawl_portal import FAST
+from tests.crawler.test_scripted_lists import _hanweb_site, _row
+
+NO_BROWSER = unavailable_reason()
+needs_browser = pytest.mark.skipif(NO_BROWSER is not None, reason=f"no browser to render with: {NO_BROWSER}")
+
+
+def _crawl(tmp_path, csv_text: str) -> tuple[Crawl, dict]:
+    reg = tmp_path / "r.csv"
+    reg.write_text(csv_text, encoding="utf-8")
+    c = Crawl(registry.load_registry(reg), tmp_path / "data", FAST)
+    stats = asyncio.run(c.run())
+    return c, stats
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+@needs_browser
+def test_script_built_list_over_two_pages(tmp_path):
+    with P.Portal(site=B.script_list_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, B.registry_row(portal))
+        docs = {_path(d.url): d for d in iter_documents(tmp_path / "data")}
+        assert set(docs) == {B.report_path(i) for i in range(1, 6)}
+        assert (
+            docs[B.report_path(4)].year_hint == 2023 and docs[B.report_path(4)].published_hint == "2025-04-14"
+        )
+        paths = portal.paths()
+        assert len(paths) == len(set(paths)), "an address was fetched twice"
+        assert {B.COL + "data_0.json", B.COL + "data_1.json", B.COL + "index_1.html"} <= set(paths)
+        assert not any(p.startswith("/images/") for p in paths)  # images are never loaded
+        rows = {_path(r["url"]): r for r in ledger_rows(tmp_path / "data")}
+        assert rows[B.COL + "index.html"]["rendered"] == 1 and rows[B.COL + "index_1.html"]["rendered"] == 1
+        assert rows[B.report_path(1)]["rendered"] == 0  # a plain page stays a plain fetch
+        dom = read_payload(tmp_path / "data", rows[B.COL + "index_1.html"]["sha256"]).decode("utf-8")
+        assert B.title(5) in dom and 'charset="utf-8"' in dom
+        s = stats["js"]
+        assert (s.rendered, s.reports, s.refused) == (2, 5, 0)
+        assert c.gate.renderer.stats.launches == 1 and not c.gate.renderer.started  # closed at the end
+
+
+@needs_browser
+def test_rendered_dom_is_linked_to_the_answer_it_grew_from(tmp_path):
+    with P.Portal(site=B.script_list_site(), flaky={}) as portal:
+        _crawl(tmp_path, B.registry_row(portal))
+    records = []
+    for warc in sorted((tmp_path / "data" / "raw").glob("*.warc.gz")):
+        with open(warc, "rb") as f:
+            records += [
+                (r.rec_type, dict(r.rec_headers.headers), r.content_stream().read())
+                for r in ArchiveIterator(f)
+            ]
+    ids = {h["WARC-Record-ID"]: (t, h, body) for t, h, body in records}
+    conversions = [(h, body) for t, h, body in records if t == "conversion"]
+    assert len(conversions) == 2
+    for h, body in conversions:
+        kind, orig, orig_body = ids[h["WARC-Refers-To"]]
+        assert kind == "response" and orig["WARC-Target-URI"] == h["WARC-Target-URI"]
+        assert (
+            orig_body == B.SCRIPT_LIST_PAGE
+            and B.title(1)[:8] in body.decode()
+            or B.title(4)[:8] in body.decode()
+        )
+        assert "Chromium" in h["WARC-Nianbao-Rendered-By"]
+
+
+@needs_browser
+def test_challenge_on_every_page_solved_once(tmp_path):
+    with P.Portal(site=B.challenge_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, B.registry_row(portal))
+        docs = {_path(d.url): d for d in iter_documents(tmp_path / "data")}
+        assert set(docs) == {B.report_path(i) for i in B.CHALLENGE_REPORTS} | {B.CHALLENGE_PDF}
+        pages = [
+            B.COL + "index.html",
+            B.COL + "index_1.html",
+            *(B.report_path(i) for i in B.CHALLENGE_REPORTS),
+        ]
+        challenged = sum(B.served(portal, p, with_token=False) for p in [*pages, B.CHALLENGE_PDF])
+        assert challenged == 1, "the challenge was met more than once"
+        for p in [*pages, B.CHALLENGE_PDF]:
+            assert B.served(portal, p, with_token=True) == 1, f"{p} fetched more than once"
+        assert c.gate.solved == {f"127.0.0.1:{portal.port}": 1}
+        rows = {_path(r["url"]): r for r in ledger_rows(tmp_path / "data")}
+        first = rows[B.COL + "index.html"]
+        assert first["status"] == "ok" and first["rendered"] == 1 and first["http_status"] == 200
+        assert all(rows[p]["rendered"] == 0 for p in pages[1:])  # the plain client carried the cookie
+        s = stats["js"]
+        assert (s.blocked, s.reports, s.attachments, s.rendered) == (0, 4, 1, 1)
+        assert read_payload(tmp_path / "data", docs[B.CHALLENGE_PDF].sha256) == P.PDF
+
+
+@needs_browser
+def test_page_script_cannot_reach_private_or_other_hosts(tmp_path):
+    with P.Portal(site=B.greedy_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, B.registry_row(portal))
+        docs = {_path(d.url) for d in iter_documents(tmp_path / "data")}
+        assert docs == {B.report_path(1), B.report_path(2)}
+        s = stats["js"]
+        assert s.refused == 2
+        refused = " ".join(w for w in s.warnings if "refused" in w)
+        assert "10.0.0.1" in refused and "tracker.example.com" in refused
+        assert portal.paths().count(B.COL + "list.json") == 1
+
+
+@needs_browser
+def test_render_always_row(tmp_path):
+    with P.Portal(site=B.greedy_site(), flaky={}) as portal:
+        _, stats = _crawl(tmp_path, B.registry_row(portal, render="always"))
+        rows = {_path(r["url"]): r for r in ledger_rows(tmp_path / "data")}
+        assert all(rows[B.report_path(i)]["rendered"] == 1 for i in (1, 2))
+        assert stats["js"].rendered == 3
+
+
+def test_render_never_row_leaves_script_list_alone(tmp_path):
+    with P.Portal(site=B.greedy_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, B.registry_row(portal, render="never"))
+        assert list(iter_documents(tmp_path / "data")) == []
+        assert c.gate.renderer.stats.launches == 0 and stats["js"].rendered == 0
+
+
+def test_crawl_without_such_pages_never_starts_the_browser(tmp_path):
+    with P.Portal(site=_hanweb_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, _row(portal, "/col/col1229/index.html", "hanweb"))
+        assert stats["t"].reports == 5
+        assert c.gate.renderer.stats.launches == 0 and c.gate.renderer.stats.renders == 0
