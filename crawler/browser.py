@@ -65,7 +65,7 @@ class BrowserConfig:
     enabled: bool = True
     executable: str | None = None  # None: found automatically (find_browser)
     render_timeout: float = 30.0  # one render, all its requests included
-    settle: float = 0.4  # quiet time (no request in flight) after which the DOM is read
+    settle: float = 0.3  # quiet time (no request in flight) after which the DOM is read
     challenge_wait: float = 3.0  # quiet time allowed for a challenge page to reload itself
     max_navigations: int = 6  # main-frame documents per render (challenge reloads)
     concurrency: int = 2  # pages rendered at once
@@ -193,6 +193,7 @@ class Renderer:
         self._browser = None
         self._profile: str | None = None
         self._contexts: dict[str, object] = {}
+        self._idle_pages: dict[str, list] = {}  # a new tab costs more than a render: tabs are reused
         self._start_lock = asyncio.Lock()
         self._sem = asyncio.Semaphore(max(1, config.concurrency))
         self._cache: dict[str, FetchResult] = {}
@@ -228,6 +229,7 @@ class Renderer:
                 with contextlib.suppress(Exception):
                     await ctx.close()
             self._contexts.clear()
+            self._idle_pages.clear()
             if self._browser is not None:
                 with contextlib.suppress(Exception):
                     await self._browser.close()
@@ -279,6 +281,7 @@ class Renderer:
             return out
 
     async def _drop_context(self, host_key: str) -> None:
+        self._idle_pages.pop(host_key, None)
         ctx = self._contexts.pop(host_key, None)
         if ctx is not None:
             with contextlib.suppress(Exception):
@@ -302,7 +305,8 @@ class Renderer:
         out = RenderedResult(url, url, "error", original=first)
         documents: list[FetchResult] = []
         state = {"inflight": 0, "last": time.monotonic(), "first_served": False}
-        page = await ctx.new_page()
+        idle = self._idle_pages.setdefault(host_key, [])
+        page = idle.pop() if idle else await ctx.new_page()
 
         async def handle(route) -> None:
             req = route.request
@@ -368,13 +372,20 @@ class Renderer:
             await _fulfill(route, res)
 
         await page.route("**/*", handle)
+        reusable = False
         try:
             await page.goto(first.final_url, wait_until="commit")
             await self._settle(page, state, documents)
             html = await _content(page)
+            await page.unroute("**/*", handle)
+            await page.goto("about:blank")  # stops the page's timers before the tab waits for the next render
+            reusable = True
         finally:
-            with contextlib.suppress(Exception):
-                await page.close()
+            if reusable and self._idle_pages.get(host_key) is idle:
+                idle.append(page)
+            else:
+                with contextlib.suppress(Exception):
+                    await page.close()
         last = documents[-1] if documents else first
         body = utf8_dom(html)
         out.final_url = last.final_url

@@ -579,6 +579,8 @@ def config_from_args(args) -> CrawlConfig:
         cfg = replace(cfg, max_pages=args.max_pages)
     if getattr(args, "max_depth", None) is not None:
         cfg = replace(cfg, max_depth=args.max_depth)
+    if getattr(args, "no_browser", False):
+        cfg = replace(cfg, browser=replace(cfg.browser, enabled=False))
     return cfg
 
 
