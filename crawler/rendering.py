@@ -44,6 +44,7 @@ class RenderGate:
         self._host_locks: dict[str, asyncio.Lock] = {}
         self.solved: dict[str, int] = {}  # host key -> challenges solved there (1 when all is well)
         self.challenges_met = 0
+        self.wanted = 0  # other pages that needed a browser when none was available
         self._unavailable: str | None = None
         self._checked = False
 
@@ -91,7 +92,10 @@ class RenderGate:
         reason = "render=always" if mode == "always" else None
         if reason is None and render_if is not None:
             reason = render_if(_text(res), res.final_url)
-        if reason is None or not self.available:
+        if reason is None:
+            return res, None
+        if not self.available:
+            self.wanted += 1
             return res, None
         return await self._render(src, url, res, key), reason
 
@@ -119,10 +123,11 @@ class RenderGate:
 
     def summary(self) -> str | None:
         r = self.renderer.stats
-        if not r.renders and not self.challenges_met:
+        if not r.renders and not self.challenges_met and not self.wanted:
             return None
         if not r.renders:
-            return f"browser: {self.challenges_met} challenge(s) met, none rendered: {self.unavailable}"
+            return (f"browser: {self.challenges_met} challenge(s) and {self.wanted} script-built page(s) met, "
+                    f"none rendered: {self.unavailable}")  # fmt: skip
         secs = sorted(r.seconds)
         median = secs[len(secs) // 2]
         return (f"browser: {r.renders} page(s) rendered by {self.renderer.version or 'Chromium'} "

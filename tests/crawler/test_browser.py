@@ -140,3 +140,12 @@ def test_crawl_without_such_pages_never_starts_the_browser(tmp_path):
         c, stats = _crawl(tmp_path, _row(portal, "/col/col1229/index.html", "hanweb"))
         assert stats["t"].reports == 5
         assert c.gate.renderer.stats.launches == 0 and c.gate.renderer.stats.renders == 0
+
+
+def test_no_browser_available_keeps_the_block_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    with P.Portal(site=B.challenge_site(), flaky={}) as portal:
+        c, stats = _crawl(tmp_path, B.registry_row(portal))
+        assert stats["js"].blocked == 1 and stats["js"].reports == 0
+        assert c.gate.renderer.stats.launches == 0
+        assert "none rendered" in c.gate.summary() and "NIANBAO_CHROMIUM" in c.gate.summary()

@@ -102,3 +102,19 @@ def test_real_fujian_list_page():
     analyse_page(check, page.read_text(encoding="utf-8"), check.start_url, check.start_url)
     assert check.cms == "fjtrs" and check.items == 10 and check.pages == 2
     assert check.newest_year == 2025 and "listModel" in check.browser
+
+
+def test_shipped_registry_marks_inferred_rows_unverified():
+    sources = registry.load_sources()
+    guessed = [s for s in sources if s.verified is False]
+    assert len(guessed) >= 100 and all(s.level in ("street", "township") for s in guessed)
+    by_district = {s.district for s in guessed}
+    assert {"渝北区", "荣昌区", "城口县", "巫溪县", "渝中区"} <= by_district
+    urls = [s.start_url.split("//", 1)[1].removeprefix("www.") for s in sources]
+    assert len(urls) == len(set(urls)), "two rows for one column"
+    rc = {
+        s.start_url.rsplit("/jz/", 1)[1].split("/", 1)[0]
+        for s in sources
+        if s.district == "荣昌区" and "/jz/" in s.start_url
+    }
+    assert len(rc) == 21  # 6 streets and 15 towns
