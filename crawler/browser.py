@@ -66,7 +66,7 @@ class BrowserConfig:
     executable: str | None = None  # None: found automatically (find_browser)
     render_timeout: float = 30.0  # one render, all its requests included
     settle: float = 0.3  # quiet time (no request in flight) after which the DOM is read
-    challenge_wait: float = 3.0  # quiet time allowed for a challenge page to reload itself
+    challenge_wait: float = 2.0  # quiet time allowed for a challenge page to reload itself
     max_navigations: int = 6  # main-frame documents per render (challenge reloads)
     concurrency: int = 2  # pages rendered at once
     memory_cap: int = 1024 * 1024 * 1024  # bytes, the browser's processes together

@@ -115,11 +115,12 @@ def served(portal: P.Portal, path: str, with_token: bool) -> int:
         )
 
 
-# --- (3) a page whose script reaches for 10.0.0.1 and another host ----------------------------------
+# --- (3) a page whose script reaches for 10.0.0.1, another host and a path robots.txt disallows ----------------------------------
 GREEDY_PAGE = (
     "<html><head><meta charset='utf-8'><title>年报</title></head><body><ul id='list'></ul><script>"
     "fetch('http://10.0.0.1/internal/secrets.json').catch(function () {});"
     "fetch('http://tracker.example.com/collect?p=1').catch(function () {});"
+    "fetch('/private/staff.json').catch(function () {});"
     "fetch('list.json').then(function (r) { return r.json(); }).then(function (d) {"
     "  document.getElementById('list').innerHTML = d.map(function (it) {"
     "    return '<li><a href=\"' + it.href + '\">' + it.title + '</a></li>'; }).join(''); });"
@@ -128,7 +129,10 @@ GREEDY_PAGE = (
 
 
 def greedy_site() -> dict:
-    site: dict = {"/robots.txt": (404, {}, b"")}
+    site: dict = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+    }
+    site["/private/staff.json"] = (200, {"Content-Type": "application/json"}, b"[]")
     site[COL] = site[COL + "index.html"] = (200, HTML, GREEDY_PAGE)
     items = [{"href": f"./2025{i:02d}/t2025{i:02d}1{i}_{500 + i}.html", "title": title(i)} for i in (1, 2)]
     site[COL + "list.json"] = (200, {"Content-Type": "application/json"}, json.dumps(items).encode())

@@ -4,13 +4,14 @@ every page, a page script reaching for forbidden addresses; and a crawl that nee
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import registry
 from crawler.archive import iter_documents, ledger_rows, read_payload
-from crawler.browser import unavailable_reason
+from crawler.browser import BrowserConfig, unavailable_reason
 from crawler.run import Crawl
 from tests.crawler import browser_portal as B
 from tests.crawler import portal as P
@@ -73,11 +74,8 @@ def test_rendered_dom_is_linked_to_the_answer_it_grew_from(tmp_path):
     for h, body in conversions:
         kind, orig, orig_body = ids[h["WARC-Refers-To"]]
         assert kind == "response" and orig["WARC-Target-URI"] == h["WARC-Target-URI"]
-        assert (
-            orig_body == B.SCRIPT_LIST_PAGE
-            and B.title(1)[:8] in body.decode()
-            or B.title(4)[:8] in body.decode()
-        )
+        assert orig_body == B.SCRIPT_LIST_PAGE
+        assert B.title(1)[:8] in body.decode() or B.title(4)[:8] in body.decode()
         assert "Chromium" in h["WARC-Nianbao-Rendered-By"]
 
 
@@ -113,10 +111,24 @@ def test_page_script_cannot_reach_private_or_other_hosts(tmp_path):
         docs = {_path(d.url) for d in iter_documents(tmp_path / "data")}
         assert docs == {B.report_path(1), B.report_path(2)}
         s = stats["js"]
-        assert s.refused == 2
+        assert s.refused == 3
         refused = " ".join(w for w in s.warnings if "refused" in w)
-        assert "10.0.0.1" in refused and "tracker.example.com" in refused
+        assert "10.0.0.1" in refused and "tracker.example.com" in refused and "robots.txt" in refused
         assert portal.paths().count(B.COL + "list.json") == 1
+        assert "/private/staff.json" not in portal.paths()
+
+
+@needs_browser
+def test_memory_cap_restarts_the_browser(tmp_path):
+    reg = tmp_path / "r.csv"
+    with P.Portal(site=B.script_list_site(), flaky={}) as portal:
+        reg.write_text(B.registry_row(portal), encoding="utf-8")
+        cfg = replace(FAST, browser=BrowserConfig(memory_cap=1))  # any browser is over one byte
+        c = Crawl(registry.load_registry(reg), tmp_path / "data", cfg)
+        stats = asyncio.run(c.run())
+        r = c.gate.renderer.stats
+        assert stats["js"].reports == 5 and r.renders == 2 and r.restarts == 2 and r.launches == 2
+        assert r.peak_memory > 50 * 2**20
 
 
 @needs_browser
