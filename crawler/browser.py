@@ -270,6 +270,7 @@ class Renderer:
             except TimeoutError:
                 out = RenderedResult(url, url, "error", error=f"{url}: render took longer than "
                                      f"{self.config.render_timeout} s", original=first)  # fmt: skip
+                await self._drop_context(host_key)  # its tab may still be running the page's script
             except Exception as e:  # noqa: BLE001 - a crashed page or browser is one failed render
                 out = RenderedResult(url, url, "error", error=f"{url}: render failed: {type(e).__name__}: {e}",
                                      original=first)  # fmt: skip

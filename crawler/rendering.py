@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from crawler.browser import BrowserConfig, RenderedResult, Renderer, unavailable_reason
@@ -44,6 +45,7 @@ class RenderGate:
         self._host_locks: dict[str, asyncio.Lock] = {}
         self.solved: dict[str, int] = {}  # host key -> challenges solved there (1 when all is well)
         self.challenges_met = 0
+        self.failed = 0  # renders that failed; the client's answer was kept
         self.wanted = 0  # other pages that needed a browser when none was available
         self._unavailable: str | None = None
         self._checked = False
@@ -108,17 +110,20 @@ class RenderGate:
                     return again, None
                 res = again
             out = await self._render(src, url, res, key)
-            if out.outcome == "ok":
+            if isinstance(out, RenderedResult) and out.outcome == "ok":
                 self.solved[key] = self.solved.get(key, 0) + 1
             return out, "challenge"
 
-    async def _render(self, src, url, res: FetchResult, key: str) -> RenderedResult:
+    async def _render(self, src, url, res: FetchResult, key: str) -> FetchResult:
         async with self.politeness.slot(key, src.per_host, src.delay):
             pass  # a render counts as a request to the host: it takes its turn in the host's schedule
         out = await self.renderer.render(url, res, self._sub_fetch(src), key)
         cookies = await self.renderer.cookies(key)
         if cookies:
             self.fetcher.add_cookies(cookies)
+        if out.outcome == "error":  # the render failed (timeout, crash): keep what the client had
+            self.failed += 1
+            return replace(res, error=out.error)
         return out
 
     def summary(self) -> str | None:

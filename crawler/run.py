@@ -184,8 +184,10 @@ class Crawl:
             )  # fmt: skip
 
         res: FetchResult = await plain()
-        res, _why = await self.gate.after_fetch(src, url, res, render_if, plain)
+        res, why = await self.gate.after_fetch(src, url, res, render_if, plain)
         rendered = isinstance(res, RenderedResult)
+        if why and not rendered and res.outcome == "ok" and res.error:
+            self.warn(src, res.error)  # the render failed; the page is kept as the client got it
         if rendered:
             st.refused += len(res.refused)
             for why in res.refused:

@@ -161,3 +161,18 @@ def test_no_browser_available_keeps_the_block_and_says_so(tmp_path, monkeypatch)
         assert stats["js"].blocked == 1 and stats["js"].reports == 0
         assert c.gate.renderer.stats.launches == 0
         assert "none rendered" in c.gate.summary() and "NIANBAO_CHROMIUM" in c.gate.summary()
+
+
+@needs_browser
+def test_a_page_that_never_settles_times_out_and_the_crawl_goes_on(tmp_path):
+    site = {"/robots.txt": (404, {}, b""),
+            B.COL + "index.html": (200, B.HTML, b"<html><body><script>while (true) {}</script></body></html>")}  # fmt: skip
+    reg = tmp_path / "r.csv"
+    with P.Portal(site=site, flaky={}) as portal:
+        reg.write_text(B.registry_row(portal), encoding="utf-8")
+        cfg = replace(FAST, browser=BrowserConfig(render_timeout=3))
+        c = Crawl(registry.load_registry(reg), tmp_path / "data", cfg)
+        stats = asyncio.run(c.run())
+    (row,) = [r for r in ledger_rows(tmp_path / "data") if r["url"].endswith("index.html")]
+    assert row["status"] == "ok" and row["rendered"] == 0 and "render took longer than 3" in row["error"]
+    assert any("render took longer" in w for w in stats["js"].warnings) and c.gate.failed == 1
