@@ -3,7 +3,9 @@
 Per row one robots.txt read (per origin) and one request for the start page,
 through the crawl's own fetcher (same User-Agent, address rules, timeouts,
 legacy-TLS fallback), at most one request per host at a time.  The start page
-is read, not rendered: a row that needs a browser is reported as such.  A row
+is read, not rendered: a row that needs a browser is reported as such (with
+``--render`` it is rendered the way a crawl would, and judged by what the
+browser shows).  A row
 is *dead* when its start page cannot be had at all (unreachable, HTTP error,
 a redirect off the row's domains); a challenge is *blocked*, not dead.
 """
@@ -19,10 +21,12 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from crawler import registry
+from crawler.browser import BrowserConfig, RenderedResult, unavailable_reason
 from crawler.client import ClientConfig, Fetcher
 from crawler.discovery import scripted, trs
 from crawler.politeness import Politeness, PolitenessConfig
 from crawler.render_policy import is_challenge, list_needs_browser
+from crawler.rendering import RenderGate
 from crawler.robots import Robots
 from extract.charset import decode_html
 from extract.titles import parse_title
@@ -58,6 +62,7 @@ class RowCheck:
     browser: str = ""  # why a browser is needed, if it is
     blocked: str = ""  # the block reason, if the answer was one
     newest_year: int | None = None  # newest statistics year among the first page's entries
+    rendered: bool = False  # the findings come from the page as the browser left it (--render)
     dead: bool = False
     error: str = ""
 
@@ -88,7 +93,9 @@ def analyse_page(check: RowCheck, html: str, page_url: str, column_url: str) -> 
         check.pages = 0  # a parent column: its entries sit in the sub-columns
 
 
-async def _check_row(src: registry.Source, fetcher: Fetcher, robots: Robots) -> RowCheck:
+async def _check_row(
+    src: registry.Source, fetcher: Fetcher, robots: Robots, gate: RenderGate | None
+) -> RowCheck:
     check = RowCheck(src.id, src.district, src.start_url)
     common = dict(domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, per_host=1,
                   delay=src.delay)  # fmt: skip
@@ -109,6 +116,8 @@ async def _check_row(src: registry.Source, fetcher: Fetcher, robots: Robots) -> 
         return check
     res = await fetcher.fetch(src.start_url, **common)
     check.status = res.status
+    if gate is not None:
+        res = await _rendered(src, res, gate, fetcher, common, check)
     if res.final_url != src.start_url:
         check.redirect = res.final_url
     if res.legacy_tls:
@@ -125,16 +134,59 @@ async def _check_row(src: registry.Source, fetcher: Fetcher, robots: Robots) -> 
         check.error = res.error or f"{src.start_url}: failed"
         return check
     analyse_page(check, decode_html(res.body, res.content_type).text, res.final_url, src.start_url)
+    if check.rendered:
+        check.browser = check.browser or "yes (rendered)"
     return check
 
 
+async def _rendered(src, res, gate: RenderGate, fetcher: Fetcher, common: dict, check: RowCheck):
+    """The start page as a crawl would keep it, rendered when it needs a browser."""
+
+    def render_if(html: str, final_url: str) -> str | None:
+        return list_needs_browser(html, final_url, src.start_url)
+
+    async def again():
+        return await fetcher.fetch(src.start_url, **common)
+
+    plain = res
+    out, why = await gate.after_fetch(src, src.start_url, res, render_if, again)
+    if isinstance(out, RenderedResult) and out.outcome == "ok":
+        check.rendered = True
+        check.blocked = ""  # solved: the column can be crawled
+        check.browser = f"yes ({why}; rendered)"
+        return out
+    if why and out.error:
+        check.error = out.error
+    return plain
+
+
 async def check_sources(sources: list[registry.Source], client: ClientConfig | None = None,
-                        politeness: PolitenessConfig | None = None) -> list[RowCheck]:  # fmt: skip
+                        politeness: PolitenessConfig | None = None,
+                        browser: BrowserConfig | None = None) -> list[RowCheck]:  # fmt: skip
     """Every row checked; rows of one host one after another, hosts side by side."""
     client = client or ClientConfig()
     pol = Politeness(politeness or PolitenessConfig(per_host=1))
     fetcher = Fetcher(client, pol)
     robots = Robots(client.user_agent, on_delay=pol.set_min_delay)
+    gate = None
+    if browser is not None and browser.enabled:
+
+        def robots_for(src):
+            async def allowed(url: str) -> bool:
+                async def fetch_robots(u: str):
+                    res = await fetcher.fetch(u, domains=src.domains(), ports=src.ports(),
+                                              allow_private=src.allow_private, per_host=1, check_blocks=False)  # fmt: skip
+                    return (
+                        (404, b"")
+                        if res.status in (412, 202) or res.outcome == "refused"
+                        else (res.status, res.body)
+                    )
+
+                return await robots.allowed(url, fetch_robots)
+
+            return allowed
+
+        gate = RenderGate(browser, fetcher, pol, robots_for, client.user_agent)
     by_host: dict[str, list[registry.Source]] = {}
     for s in sources:
         by_host.setdefault(s.host.removeprefix("www."), []).append(s)
@@ -143,7 +195,7 @@ async def check_sources(sources: list[registry.Source], client: ClientConfig | N
     async def host_rows(rows: list[registry.Source]) -> None:
         for s in rows:
             try:
-                results[s.id] = await _check_row(s, fetcher, robots)
+                results[s.id] = await _check_row(s, fetcher, robots, gate)
             except Exception as e:  # noqa: BLE001 - one row's surprise is that row's error
                 results[s.id] = RowCheck(s.id, s.district, s.start_url, dead=True,
                                          error=f"{s.start_url}: {type(e).__name__}: {e}")  # fmt: skip
@@ -151,6 +203,8 @@ async def check_sources(sources: list[registry.Source], client: ClientConfig | N
     try:
         await asyncio.gather(*(host_rows(rows) for rows in by_host.values()))
     finally:
+        if gate is not None:
+            await gate.close()
         await fetcher.aclose()
     return [results[s.id] for s in sources]
 
@@ -229,7 +283,14 @@ def command(args) -> int:
     if not sources:
         print("error: no source matches the selection", file=sys.stderr)
         return 2
-    checks = asyncio.run(check_sources(sources))
+    browser = None
+    if getattr(args, "render", False):
+        reason = unavailable_reason()
+        if reason:
+            print(f"error: --render: {reason}", file=sys.stderr)
+            return 2
+        browser = BrowserConfig()
+    checks = asyncio.run(check_sources(sources, browser=browser))
     fmt = args.format or ("csv" if args.out and args.out.suffix.lower() == ".csv" else "markdown")
     text = to_csv(checks) if fmt == "csv" else to_markdown(checks)
     if args.out:

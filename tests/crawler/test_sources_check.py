@@ -8,6 +8,7 @@ import csv
 import pytest
 
 from crawler import registry
+from crawler.browser import BrowserConfig, unavailable_reason
 from crawler.sources_check import RowCheck, analyse_page, check_sources, detect_cms
 from nianbao.cli import main
 from tests.conftest import SHARED
@@ -60,6 +61,20 @@ def test_check_rows(tmp_path, portals):
     assert (hw.cms, hw.items, hw.pages, hw.newest_year) == ("hanweb", 2, 3, 2022)
     trs_site = portals[0]
     assert trs_site.paths().count(P.COL + "index.html") == 1
+
+
+@pytest.mark.skipif(
+    unavailable_reason() is not None, reason=f"no browser to render with: {unavailable_reason()}"
+)
+def test_render_rows_that_need_a_browser(tmp_path, portals):
+    rows = [r for r in _rows(portals) if r[0] in ("wall", "js", "live")]
+    sources = registry.load_registry(_registry(tmp_path, rows))
+    checks = {c.id: c for c in asyncio.run(check_sources(sources, browser=BrowserConfig()))}
+    wall, js, live = checks["wall"], checks["js"], checks["live"]
+    assert wall.rendered and wall.status == 412 and not wall.blocked and "challenge" in wall.browser
+    assert (wall.items, wall.pages, wall.newest_year) == (2, 2, 2021)
+    assert js.rendered and js.items == 3 and js.newest_year == 2022 and "rendered" in js.browser
+    assert not live.rendered and live.browser == ""
 
 
 def test_command_writes_table_and_fails_on_dead_rows(tmp_path, portals, capsys):
