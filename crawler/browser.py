@@ -70,6 +70,7 @@ class BrowserConfig:
     max_navigations: int = 6  # main-frame documents per render (challenge reloads)
     concurrency: int = 2  # pages rendered at once
     memory_cap: int = 1024 * 1024 * 1024  # bytes, the browser's processes together
+    contexts: int = 8  # hosts whose browser context (cookies, tabs) is kept open at once
     resource_cache: int = 32 * 1024 * 1024  # bytes of scripts/JSON kept so no address is fetched twice
 
 
@@ -167,6 +168,7 @@ class RenderedResult(FetchResult):
     skipped: int = 0  # images, fonts, media, style sheets not loaded
     refused: list[str] = field(default_factory=list)  # requests refused by the crawl's rules, with why
     navigations: int = 0
+    cookies: list[dict] = field(default_factory=list)  # the browser's cookies for the host afterwards
 
 
 @dataclass
@@ -192,7 +194,9 @@ class Renderer:
         self._pw = None
         self._browser = None
         self._profile: str | None = None
-        self._contexts: dict[str, object] = {}
+        self._contexts: dict[str, object] = {}  # host -> context, oldest first
+        self._busy: dict[str, int] = {}  # host -> renders running in its context
+        self._restart = False  # over the memory cap: close once no render runs
         self._idle_pages: dict[str, list] = {}  # a new tab costs more than a render: tabs are reused
         self._start_lock = asyncio.Lock()
         self._sem = asyncio.Semaphore(max(1, config.concurrency))
@@ -249,20 +253,20 @@ class Renderer:
     async def _context(self, host_key: str):
         ctx = self._contexts.get(host_key)
         if ctx is None:
+            idle = [k for k in self._contexts if not self._busy.get(k)]
+            for key in idle[: max(0, len(self._contexts) - self.config.contexts + 1)]:
+                await self._drop_context(key)  # its cookies already went to the plain client
             browser = await self._start()
             ctx = await browser.new_context(user_agent=self.user_agent, service_workers="block",
                                             java_script_enabled=True, accept_downloads=False)  # fmt: skip
             self._contexts[host_key] = ctx
         return ctx
 
-    async def cookies(self, host_key: str) -> list[dict]:
-        ctx = self._contexts.get(host_key)
-        return list(await ctx.cookies()) if ctx is not None else []
-
     async def render(self, url: str, first: FetchResult, fetch: SubFetch, host_key: str) -> RenderedResult:
         """Load ``url`` (its first answer already in hand) and return the DOM once the page is quiet."""
         async with self._sem:
             started = time.monotonic()
+            self._busy[host_key] = self._busy.get(host_key, 0) + 1
             try:
                 out = await asyncio.wait_for(
                     self._render(url, first, fetch, host_key), self.config.render_timeout
@@ -275,6 +279,8 @@ class Renderer:
                 out = RenderedResult(url, url, "error", error=f"{url}: render failed: {type(e).__name__}: {e}",
                                      original=first)  # fmt: skip
                 await self._drop_context(host_key)
+            finally:
+                self._busy[host_key] -= 1
             out.seconds = time.monotonic() - started
             self.stats.renders += 1
             self.stats.seconds.append(out.seconds)
@@ -292,6 +298,9 @@ class Renderer:
         used = self.memory()
         self.stats.peak_memory = max(self.stats.peak_memory, used)
         if used > self.config.memory_cap:
+            self._restart = True
+        if self._restart and not any(self._busy.values()):  # never under a render still running
+            self._restart = False
             self.stats.restarts += 1
             await self.close()  # the next render starts a fresh browser
 
@@ -388,6 +397,7 @@ class Renderer:
                 with contextlib.suppress(Exception):
                     await page.close()
         last = documents[-1] if documents else first
+        out.cookies = list(await ctx.cookies())
         body = utf8_dom(html)
         out.final_url = last.final_url
         out.status = last.status

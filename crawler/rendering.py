@@ -118,9 +118,8 @@ class RenderGate:
         async with self.politeness.slot(key, src.per_host, src.delay):
             pass  # a render counts as a request to the host: it takes its turn in the host's schedule
         out = await self.renderer.render(url, res, self._sub_fetch(src), key)
-        cookies = await self.renderer.cookies(key)
-        if cookies:
-            self.fetcher.add_cookies(cookies)
+        if out.cookies:
+            self.fetcher.add_cookies(out.cookies)
         if out.outcome == "error":  # the render failed (timeout, crash): keep what the client had
             self.failed += 1
             return replace(res, error=out.error)
