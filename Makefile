@@ -71,7 +71,13 @@ extract: $(STAMP)
 load: $(STAMP)
 	$(NIANBAO) load --data-dir $(DATA)
 
-all: crawl extract load
+# One step after the other, stopping at the first that fails, even under make -j:
+# a crawl that exits 1 (some sources reached nothing) or 2 (bad input) builds
+# nothing. After a partial crawl, `make extract load` builds from what it reached.
+all: $(STAMP)
+	$(NIANBAO) crawl --data-dir $(DATA)
+	$(NIANBAO) extract --data-dir $(DATA)
+	$(NIANBAO) load --data-dir $(DATA)
 
 demo: $(STAMP)
 	$(NIANBAO) demo

@@ -304,7 +304,8 @@ def command(args) -> int:
             print(f"{f}: verified column updated on {n} row(s)", file=sys.stderr)
     dead = [c for c in checks if c.dead]
     alive = len(checks) - len(dead)
-    print(f"{len(checks)} row(s): {alive} alive, {len(dead)} dead, "
-          f"{sum(1 for c in checks if c.blocked)} blocked, {sum(1 for c in checks if c.browser)} need a browser",
-          file=sys.stderr)  # fmt: skip
+    if not getattr(args, "quiet", 0):
+        print(f"{len(checks)} row(s): {alive} alive, {len(dead)} dead, "
+              f"{sum(1 for c in checks if c.blocked)} blocked, {sum(1 for c in checks if c.browser)} need a browser",
+              file=sys.stderr)  # fmt: skip
     return 1 if dead else 0

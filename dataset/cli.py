@@ -16,13 +16,37 @@ def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) 
 
     stats = extract_archive(data_dir, full=full, archive=archive)
     if stats.documents == 0:
-        print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"extract: no archived documents in {data_dir} ({_no_documents_why(data_dir)})", file=sys.stderr
+        )
     written = write_dataset(data_dir, archive=archive)
     print(
         f"parquet: {written.reports} reports, {written.cells} cells -> {written.directory}", file=sys.stderr
     )
     return 0 if stats.documents == 0 or stats.failed < stats.documents else 1
+
+
+def _no_documents_why(data_dir: Path) -> str:
+    """After a crawl that archived nothing, "run crawl first" is the wrong advice: say what the ledger says."""
+    import sqlite3
+
+    from crawler.ledger import LEDGER_NAME
+
+    path = Path(data_dir) / LEDGER_NAME
+    if path.exists():
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                run = con.execute("SELECT id, started_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+                tried = con.execute("SELECT count(*) FROM fetches").fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.Error:
+            run = None
+        if run is not None:
+            return (f"the crawl of {run[1]} (run {run[0]}) archived no report: {tried} address(es) tried, none "
+                    "gave a report — see that crawl's summary and warnings")  # fmt: skip
+    return f"run `nianbao crawl --data-dir {data_dir}` first"
 
 
 def load(data_dir: Path) -> int:

@@ -103,6 +103,22 @@ def verdict(path: Path, ex: Extraction) -> str:
     return "\n".join(lines)
 
 
+def verdict_dict(path: Path, ex: Extraction) -> dict:
+    """``check --json``: the verdict for machines — the report's metadata, and every failing check."""
+    from dataclasses import asdict
+
+    fails = failures(ex.checks)
+    return {
+        "path": str(path),
+        "report": asdict(ex.report),
+        "cells": len(ex.cells),
+        "checks": len(ex.checks),
+        "checks_failed": len(fails),
+        "failures": [asdict(c) for c in fails],
+        "ok": not fails and bool(ex.checks) and _problem(ex) is None,
+    }
+
+
 def run_check(args: Namespace) -> int:
     bad = 0
     for f in iter_files(args.paths):
@@ -112,7 +128,10 @@ def run_check(args: Namespace) -> int:
             bad += 1
             print(f"{f}: {e}", file=sys.stderr)
             continue
-        print(verdict(f, ex))
+        if getattr(args, "json", False):
+            print(json.dumps(verdict_dict(f, ex), ensure_ascii=False))
+        else:
+            print(verdict(f, ex))
         if _problem(ex):
             bad += 1
     return 1 if bad else 0
