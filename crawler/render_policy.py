@@ -16,7 +16,13 @@ from crawler.discovery import scripted, trs
 from crawler.discovery.links import column_dir, extract_links, under
 
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
-_SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=", re.I)
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_SRC = re.compile(r"\bsrc\s*=\s*['\"]?([^'\" >]+)", re.I)
+_TYPE = re.compile(r"\btype\s*=\s*['\"]?([^'\" >]+)", re.I)
+# visitor counters and accessibility toolbars every government page carries: they build no list
+_BYSTANDERS = re.compile(r"hm\.baidu\.com|_hmt\b|cnzz|_czc\b|google-analytics|googletagmanager|gtag\(|"
+                         r"\bucap\b|wza|jiathis|bshare|/visit(?:or)?count|webcount|trs_?count|/stat\.js",
+                         re.I)  # fmt: skip
 _PAGER_LEAF = re.compile(r"/(?:index|list)(?:_\d+)?\.s?html?$", re.I)
 
 
@@ -31,7 +37,18 @@ def is_challenge(status: int | None, content_type: str | None, body: bytes) -> b
 
 
 def has_scripts(html: str) -> bool:
-    return bool(_SCRIPT_SRC.search(html)) or any(s.strip() for s in _SCRIPT.findall(html))
+    """Does the page run a script that could build content (not only a visitor counter)?"""
+    for attrs, code in _SCRIPT_TAG.findall(html):
+        kind = _TYPE.search(attrs)
+        if kind and "javascript" not in kind.group(1).lower() and kind.group(1).lower() != "module":
+            continue  # text/xml data islands, templates: read by a script, not one
+        src = _SRC.search(attrs)
+        if src:
+            if not _BYSTANDERS.search(src.group(1)):
+                return True
+        elif code.strip() and not _BYSTANDERS.search(code):
+            return True
+    return False
 
 
 def list_needs_browser(html: str, page_url: str, column_url: str) -> str | None:

@@ -12,6 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler import registry
 from crawler.archive import iter_documents, ledger_rows, read_payload
 from crawler.browser import BrowserConfig, unavailable_reason
+from crawler.render_policy import list_needs_browser
 from crawler.run import Crawl
 from tests.crawler import browser_portal as B
 from tests.crawler import portal as P
@@ -176,3 +177,19 @@ def test_a_page_that_never_settles_times_out_and_the_crawl_goes_on(tmp_path):
     (row,) = [r for r in ledger_rows(tmp_path / "data") if r["url"].endswith("index.html")]
     assert row["status"] == "ok" and row["rendered"] == 0 and "render took longer than 3" in row["error"]
     assert any("render took longer" in w for w in stats["js"].warnings) and c.gate.failed == 1
+
+
+def test_which_list_pages_need_a_browser():
+    col = "http://x.gov.cn/zwgk/zfxxgknb/index.html"
+    counter = "<html><body><p>暂无信息</p><script src='https://hm.baidu.com/hm.js?ab'></script>" \
+              "<script>var _hmt = _hmt || [];</script></body></html>"  # fmt: skip
+    assert list_needs_browser(counter, col, col) is None  # an empty column with a visitor counter
+    assert list_needs_browser("<html><body><ul id='l'></ul></body></html>", col, col) is None  # no script
+    built = (
+        "<html><body><ul id='l'></ul><script src='/js/jquery.js'></script><script>$.get('l.json')</script>"
+    )
+    assert list_needs_browser(built, col, col)
+    printed = "<html><body><a href='./202501/t20250101_1.html'>某镇2024年政府信息公开工作年度报告</a><script>x()</script>"
+    assert list_needs_browser(printed, col, col) is None  # entries already in the HTML
+    hanweb = "<html><body><script type='text/xml'><datastore></datastore></script><script>jpage()</script>"
+    assert list_needs_browser(hanweb, col, col) is None  # read through dataproxy.jsp without a browser
