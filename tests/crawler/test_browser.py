@@ -4,6 +4,7 @@ every page, a page script reaching for forbidden addresses; and a crawl that nee
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 
 import pytest
@@ -193,3 +194,30 @@ def test_which_list_pages_need_a_browser():
     assert list_needs_browser(printed, col, col) is None  # entries already in the HTML
     hanweb = "<html><body><script type='text/xml'><datastore></datastore></script><script>jpage()</script>"
     assert list_needs_browser(hanweb, col, col) is None  # read through dataproxy.jsp without a browser
+
+
+@needs_browser
+def test_report_body_written_by_script_is_extracted_from_the_rendered_dom(tmp_path):
+    from dataset.extract_archive import extract_one
+    from demo import figures
+    from demo.portal import report_html_body
+
+    body = figures.load()["bodies"][0]
+    rep = next(r for r in body["reports"] if r["format"] != "2019")
+    title = f"{body['name']}{rep['year']}年政府信息公开工作年度报告"
+    inner = report_html_body(body["name"], rep["year"], rep["tables"], rep["format"], word=False)
+    page = (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'><title>{title}</title>"
+            f"</head><body><h1>{title}</h1><div id='c'></div><script>document.getElementById('c').innerHTML = "
+            f"{json.dumps(inner, ensure_ascii=False)};</script></body></html>").encode("gb18030")  # fmt: skip
+    path = B.COL + "202501/t20250120_700.html"
+    site = {"/robots.txt": (404, {}, b""), path: (200, {"Content-Type": "text/html"}, page),
+            B.COL + "index.html": (200, B.HTML, P._list_page("年报", [("./202501/t20250120_700.html", title, "")]))}  # fmt: skip
+    with P.Portal(site=site, flaky={}) as portal:
+        _crawl(tmp_path, B.registry_row(portal, render="always"))
+    (doc,) = list(iter_documents(tmp_path / "data"))
+    rec = extract_one(read_payload(tmp_path / "data", doc.sha256), doc.media_type, doc.url)
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in rec["cells"]}
+    want = figures.expected_cells(rep)
+    assert rec["report"]["year"] == rep["year"] and rec["report"]["agency"] == body["name"]
+    assert len(got) >= len(want) * 0.9
+    assert all(got.get(k) == v for k, v in want.items() if k in got and v is not None)
