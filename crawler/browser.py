@@ -200,7 +200,7 @@ class Renderer:
         self._idle_pages: dict[str, list] = {}  # a new tab costs more than a render: tabs are reused
         self._start_lock = asyncio.Lock()
         self._sem = asyncio.Semaphore(max(1, config.concurrency))
-        self._cache: dict[str, FetchResult] = {}
+        self._cache: dict[tuple[str, str], FetchResult] = {}  # (source, url): a source's rules admitted it
         self._cache_bytes = 0
         self.version = ""
 
@@ -262,14 +262,15 @@ class Renderer:
             self._contexts[host_key] = ctx
         return ctx
 
-    async def render(self, url: str, first: FetchResult, fetch: SubFetch, host_key: str) -> RenderedResult:
+    async def render(self, url: str, first: FetchResult, fetch: SubFetch, host_key: str,
+                     scope: str = "") -> RenderedResult:  # fmt: skip
         """Load ``url`` (its first answer already in hand) and return the DOM once the page is quiet."""
         async with self._sem:
             started = time.monotonic()
             self._busy[host_key] = self._busy.get(host_key, 0) + 1
             try:
                 out = await asyncio.wait_for(
-                    self._render(url, first, fetch, host_key), self.config.render_timeout
+                    self._render(url, first, fetch, host_key, scope), self.config.render_timeout
                 )
             except TimeoutError:
                 out = RenderedResult(url, url, "error", error=f"{url}: render took longer than "
@@ -304,13 +305,14 @@ class Renderer:
             self.stats.restarts += 1
             await self.close()  # the next render starts a fresh browser
 
-    def _remember(self, url: str, res: FetchResult) -> None:
+    def _remember(self, key: tuple[str, str], res: FetchResult) -> None:
         if res.outcome != "ok" or self._cache_bytes + len(res.body) > self.config.resource_cache:
             return
-        self._cache[url] = res
+        self._cache[key] = res
         self._cache_bytes += len(res.body)
 
-    async def _render(self, url: str, first: FetchResult, fetch: SubFetch, host_key: str) -> RenderedResult:
+    async def _render(self, url: str, first: FetchResult, fetch: SubFetch, host_key: str,
+                      scope: str) -> RenderedResult:  # fmt: skip
         ctx = await self._context(host_key)
         out = RenderedResult(url, url, "error", original=first)
         documents: list[FetchResult] = []
@@ -324,6 +326,9 @@ class Renderer:
             state["last"] = time.monotonic()
             try:
                 await _answer(route, req)
+            except Exception:  # noqa: BLE001 - the tab went away mid-request: nothing left to answer
+                with contextlib.suppress(Exception):
+                    await route.abort("failed")
             finally:
                 state["inflight"] -= 1
                 state["last"] = time.monotonic()
@@ -353,9 +358,9 @@ class Renderer:
                     )
                     await route.abort("blockedbyclient")
                     return
-            elif target in self._cache:
+            elif (scope, target) in self._cache:
                 out.cached += 1
-                await _fulfill(route, self._cache[target])
+                await _fulfill(route, self._cache[(scope, target)])
                 return
             headers = {}
             cookies = await ctx.cookies([target]) if urlsplit(target).scheme in ("http", "https") else []
@@ -378,7 +383,7 @@ class Renderer:
             if main_doc:
                 documents.append(res)
             else:
-                self._remember(target, res)
+                self._remember((scope, target), res)
             await _fulfill(route, res)
 
         await page.route("**/*", handle)

@@ -117,7 +117,7 @@ class RenderGate:
     async def _render(self, src, url, res: FetchResult, key: str) -> FetchResult:
         async with self.politeness.slot(key, src.per_host, src.delay):
             pass  # a render counts as a request to the host: it takes its turn in the host's schedule
-        out = await self.renderer.render(url, res, self._sub_fetch(src), key)
+        out = await self.renderer.render(url, res, self._sub_fetch(src), key, scope=src.id)
         if out.cookies:
             self.fetcher.add_cookies(out.cookies)
         if out.outcome == "error":  # the render failed (timeout, crash): keep what the client had
