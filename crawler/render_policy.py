@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from crawler.blocks import block_reason
-from crawler.discovery import scripted, trs
+from crawler.discovery import generic, scripted, trs
 from crawler.discovery.links import column_dir, extract_links, under
 
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
@@ -61,6 +61,16 @@ def list_needs_browser(html: str, page_url: str, column_url: str) -> str | None:
     if scripted.parse_list_model(html) is not None or scripted.parse_hanweb(html, page_url)[0] is not None:
         return None
     return "list page prints no report link but runs scripts"
+
+
+def generic_needs_browser(html: str, page_url: str, column_url: str) -> str | None:
+    """The same test for a column of no known CMS: no link inside the column at all, but scripts."""
+    if not has_scripts(html):
+        return None
+    page = generic.parse_generic(html, page_url, column_url)
+    if page.reports or page.follow or page.other_documents:
+        return None
+    return "page links nothing inside its column but runs scripts"
 
 
 def pager_links(html: str, page_url: str, column_url: str) -> list[str]:

@@ -31,7 +31,7 @@ from crawler.discovery import generic, scripted, trs
 from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
 from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
-from crawler.render_policy import list_needs_browser, pager_links
+from crawler.render_policy import generic_needs_browser, list_needs_browser, pager_links
 from crawler.rendering import RenderGate
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots, Verdict
@@ -469,6 +469,10 @@ class Crawl:
         max_depth = src.max_depth if src.max_depth is not None else self.config.max_depth
         max_pages = src.max_pages or self.config.max_pages
         frontier, fetched, reports, other_documents = [src.start_url], 0, {}, {}
+
+        def generic_render_if(page_html: str, final_url: str) -> str | None:
+            return generic_needs_browser(page_html, final_url, src.start_url)
+
         for depth in range(max_depth + 1):
             if not frontier:
                 break
@@ -477,7 +481,9 @@ class Crawl:
                 self.warn(src, f"{src.start_url}: page limit {max_pages} reached; {len(frontier) - len(batch)} "
                                "pages not visited (max_pages)")  # fmt: skip
             fetched += len(batch)
-            results = await asyncio.gather(*(self.get(src, u, "list") for u in batch))
+            results = await asyncio.gather(
+                *(self.get(src, u, "list", render_if=generic_render_if) for u in batch)
+            )
             nxt: list[str] = []
             for (row, body), u in zip(results, batch, strict=True):
                 if body is None:

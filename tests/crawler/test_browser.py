@@ -221,3 +221,12 @@ def test_report_body_written_by_script_is_extracted_from_the_rendered_dom(tmp_pa
     assert rec["report"]["year"] == rep["year"] and rec["report"]["agency"] == body["name"]
     assert len(got) >= len(want) * 0.9
     assert all(got.get(k) == v for k, v in want.items() if k in got and v is not None)
+
+
+@needs_browser
+def test_generic_column_built_by_script(tmp_path):
+    with P.Portal(site=B.greedy_site(), flaky={}) as portal:
+        csv_text = B.registry_row(portal).replace(",trs,", ",generic,")
+        _, stats = _crawl(tmp_path, csv_text)
+        docs = {_path(d.url) for d in iter_documents(tmp_path / "data")}
+        assert docs == {B.report_path(1), B.report_path(2)} and stats["js"].rendered == 1
