@@ -172,6 +172,7 @@ def command(args, nianbao: Callable[[list[str]], int]) -> int:
         print()
         print(f"DuckDB database: {db.resolve()}")
         print(f"Notebook:        {NOTEBOOK}  (set NIANBAO_DB={db.resolve()} to read this run)")
+        print(f"Query it:        nianbao sql --db {db.resolve()}   (make notebook opens the notebook)")
         print(f"demo finished in {time.monotonic() - started:.1f} s")
         if getattr(args, "keep_serving", False):
             print(f"\ndemo portal still serving at {server.base_url}/ — press Ctrl-C to stop", flush=True)

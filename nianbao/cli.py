@@ -127,12 +127,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="write Parquet and build the DuckDB database with its views")
     _add_data_dir(p)
+    p.add_argument("--force", action="store_true", help="replace the database even by one with fewer reports")
+
+    p = sub.add_parser(
+        "add", help="make files or folders of reports you already have part of the dataset (extract and load)"
+    )
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="FILE_OR_DIR", help="report files, or folders of them"
+    )
+    p.add_argument(
+        "--manifest", type=Path, metavar="CSV", help="a CSV of path,url,district,level,agency rows"
+    )
+    p.add_argument("--url", help="the address the file was published at (one file only)")
+    p.add_argument("--district", help="the district (区/县) the documents belong to")
+    p.add_argument(
+        "--level", choices=("district", "department", "street", "township"), help="the bodies' level"
+    )
+    p.add_argument("--agency", help="the agency, where the documents do not name it")
+    _add_data_dir(p)
 
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format (default: csv)")
     p.add_argument("--district", help="only this district's reports (e.g. 巴南区)")
-    p.add_argument("--year", type=year, help="only reports for this statistics year")
+    p.add_argument(
+        "--year",
+        type=positive_int,
+        metavar="YEAR",
+        help="only reports for this statistics year (refused, with the known years, when none match)",
+    )
     p.add_argument("--out", type=Path, help="output directory (default: DATA_DIR/export)")
+    p.add_argument(
+        "--labels",
+        choices=("zh", "en"),
+        help="headers: zh = the codebook's Chinese labels, en = column names (default: en for csv, zh for xlsx)",
+    )
     _add_data_dir(p)
 
     p = sub.add_parser(
@@ -141,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-serving", action="store_true", help="keep the demo portal up after the run")
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR / "demo-run",
                    help=f"where the demo run writes (cleared first; default: {DEFAULT_DATA_DIR / 'demo-run'})")  # fmt: skip
+
+    p = sub.add_parser(
+        "sql", help="query the database: print a table, or an interactive prompt without QUERY"
+    )
+    p.add_argument("query", nargs="?", metavar="QUERY", help="one SQL statement (omit for a prompt)")
+    p.add_argument("-f", "--file", type=Path, help="run the SQL in FILE")
+    p.add_argument("--question", type=int, metavar="N", help="run the README's question N (1-5)")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.add_argument("--db", type=Path, help="the DuckDB file (default: DATA_DIR/nianbao.duckdb)")
+    _add_data_dir(p)
 
     p = sub.add_parser("dictionary", help="write the data dictionary (datapackage.json and a markdown page)")
     p.add_argument("--out", type=Path, default=DEFAULT_DATA_DIR,
@@ -156,7 +194,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "extract" and not args.paths or args.command in ("load", "export", "dictionary"):
+    if (
+        args.command == "extract"
+        and not args.paths
+        or args.command in ("load", "export", "dictionary", "add")
+    ):
         from dataset import cli as dataset_cli
 
         return dataset_cli.run(args)
@@ -168,6 +210,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from crawler import run as crawl_run
 
         return crawl_run.command(args)
+    if args.command == "sql":
+        from dataset import sql_shell
+
+        return sql_shell.command(args)
     if args.command == "sources":
         from crawler import sources_check
 

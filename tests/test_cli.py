@@ -42,7 +42,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
         ["crawl", "--retry-base", "inf"],
         ["crawl", "--since", "21"],
         ["crawl", "--per-host", "two"],
-        ["export", "--year", "1999"],
+        ["export", "--year", "0"],
     ],
 )
 def test_numeric_options_are_checked_when_parsed(argv, capsys):

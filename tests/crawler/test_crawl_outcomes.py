@@ -43,7 +43,7 @@ def test_a_crawl_that_reached_nothing_exits_1_and_says_so(tmp_path, capsys):
     assert rc == 1
     assert err.strip().splitlines()[-1] == "crawl: 2 of 2 sources reached nothing — is the network reachable?"
     # extract right after it must not advise running the crawl that just ran
-    main(["extract", "--data-dir", str(tmp_path / "d")])
+    assert main(["extract", "--data-dir", str(tmp_path / "d")]) == 1  # nothing to extract is a failure
     err = capsys.readouterr().err
     assert "no archived documents" in err and "nianbao crawl --data-dir" not in err
     assert "archived no report" in err
