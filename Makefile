@@ -14,7 +14,7 @@ NIANBAO := $(BIN)/nianbao
 DATA    ?= data
 PIP     := $(BIN)/python -m pip install -q -c requirements.lock
 
-.PHONY: system setup test lint crawl extract load all demo notebook export dictionary reliability bench lock clean
+.PHONY: browser system setup test lint crawl extract load all demo notebook export dictionary reliability bench lock clean
 
 $(RUNTIME):
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,24 @@ system:
 	else \
 	  echo "note: $(SYSTEM_PKGS) not installed and apt-get unavailable or not root; tests that need them will skip"; \
 	fi
+
+# A headless Chromium for the crawler's browser fetcher (crawler/browser.py): one already found is kept;
+# else Playwright's own build (where it can be downloaded), else the system package. Says clearly when none.
+BROWSER_REPORT := $(BIN)/python -c "from crawler.browser import find_browser, unavailable_reason as u; \
+	r = u(); print('browser: ' + find_browser() if r is None else 'no browser available: ' + r)"
+browser: $(RUNTIME)
+	@if $(BIN)/python -c "import sys; from crawler.browser import unavailable_reason as u; sys.exit(u() is not None)"; then \
+	  :; \
+	elif timeout 600 $(BIN)/playwright install chromium >/dev/null 2>&1; then \
+	  echo "installed Playwright's Chromium"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Playwright's Chromium cannot be downloaded here; installing the system chromium (apt-get)"; \
+	  apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1) || true; \
+	else \
+	  echo "Playwright's Chromium cannot be downloaded and apt-get is unavailable or not root"; \
+	fi
+	@$(BROWSER_REPORT)
 
 test: $(DEV) system
 	$(BIN)/python -m pytest

@@ -110,6 +110,14 @@ class Fetcher:
         self._legacy = httpx.AsyncClient(verify=_legacy_context(), **common)
         self._legacy_hosts: set[str] = set()
 
+    def add_cookies(self, cookies: list[dict]) -> None:
+        """Cookies a browser earned (a solved challenge): sent by the plain client from now on."""
+        for c in cookies:
+            for client in (self._client, self._legacy):
+                client.cookies.set(
+                    c["name"], c["value"], domain=c.get("domain") or "", path=c.get("path") or "/"
+                )
+
     async def aclose(self) -> None:
         await self._client.aclose()
         await self._legacy.aclose()
@@ -126,6 +134,7 @@ class Fetcher:
         per_host: int | None = None,
         delay: float | None = None,
         check_blocks: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> FetchResult:
         """GET ``url`` following at most ``max_redirects`` checked hops."""
         current, redirects = url, []
@@ -163,7 +172,8 @@ class Fetcher:
                     return FetchResult(
                         url, current, outcome, error=f"{current}: {verdict.reason}", redirects=redirects
                     )
-            result = await self._one(url, current, conditional, per_host, delay)
+            result = await self._one(url, current, {**(headers or {}), **(conditional or {})} or None, per_host,
+                                     delay)  # fmt: skip
             result.redirects = redirects
             if result.outcome == "error" or result.status is None or not (300 <= result.status < 400) \
                     or result.status == 304:  # fmt: skip

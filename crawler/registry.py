@@ -8,7 +8,11 @@ Optional override columns (empty = crawl default): ``delay`` (seconds between
 requests to the host), ``per_host`` (concurrent requests to the host),
 ``max_pages`` (list pages per column), ``max_depth`` (sub-column depth),
 ``allowed_domains`` (space-separated extra hosts redirects may land on),
-``note`` (free text, ignored).
+``render`` (``auto``: a browser only for a page that needs one; ``always``:
+every HTML page rendered; ``never``), ``verified`` (``true`` once ``nianbao
+sources check`` found the column live and listing reports, ``false`` for a row
+inferred from a pattern and not yet checked; empty: not said), ``note`` (free
+text, ignored).
 
 Validation happens on load so a typo fails the run before any request is sent,
 with the file and line in the message.  Keywords (``level``, ``cms``,
@@ -30,6 +34,7 @@ from urllib.parse import urlsplit
 REQUIRED = ("id", "district", "agency", "level", "start_url", "cms", "allow_private")
 LEVELS = ("district", "department", "street", "township")
 CMS_FAMILIES = ("trs", "generic", "fjtrs", "hanweb")
+RENDER_MODES = ("auto", "always", "never")
 _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n", ""}
 
@@ -56,6 +61,8 @@ class Source:
     max_pages: int | None = None
     max_depth: int | None = None
     allowed_domains: tuple[str, ...] = ()
+    render: str = "auto"
+    verified: bool | None = None
     origin: str = ""  # "file:line", for messages
 
     @property
@@ -137,6 +144,14 @@ def _parse_row(row: dict[str, str | None], where: str) -> Source:
     flag = cell("allow_private").lower()
     if flag not in _TRUE | _FALSE:
         raise RegistryError(f"{where}: allow_private {flag!r} must be true or false (source {sid})")
+    render = cell("render").lower() or "auto"
+    if render not in RENDER_MODES:
+        raise RegistryError(
+            f"{where}: render {render!r} is not one of {', '.join(RENDER_MODES)} (source {sid})"
+        )
+    verified = cell("verified").lower()
+    if verified not in _TRUE | _FALSE:
+        raise RegistryError(f"{where}: verified {verified!r} must be true, false or empty (source {sid})")
     per_host = _opt_number(row.get("per_host"), int, where, "per_host")
     if per_host == 0:
         raise RegistryError(f"{where}: column per_host must be at least 1 (source {sid})")
@@ -153,6 +168,8 @@ def _parse_row(row: dict[str, str | None], where: str) -> Source:
         max_pages=_opt_number(row.get("max_pages"), int, where, "max_pages"),
         max_depth=_opt_number(row.get("max_depth"), int, where, "max_depth"),
         allowed_domains=tuple((row.get("allowed_domains") or "").split()),
+        render=render,
+        verified=None if not verified else verified in _TRUE,
         origin=where,
     )
 

@@ -25,11 +25,14 @@ from urllib.parse import urlsplit
 
 from crawler import registry
 from crawler.archive import Archive, read_payload
+from crawler.browser import BrowserConfig, RenderedResult
 from crawler.client import ClientConfig, Fetcher, FetchResult, now_iso
 from crawler.discovery import generic, scripted, trs
 from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
 from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
+from crawler.render_policy import generic_needs_browser, list_needs_browser, pager_links
+from crawler.rendering import RenderGate
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots, Verdict
 from extract.charset import decode_html
@@ -46,6 +49,7 @@ class CrawlConfig:
     max_depth: int = 3  # sub-column levels below the start column
     since: int | None = None  # skip reports of statistics years before this
     progress: bool = True
+    browser: BrowserConfig = field(default_factory=BrowserConfig)
 
 
 @dataclass
@@ -56,7 +60,8 @@ class SourceStats:
     attachments: int = 0
     blocked: int = 0
     errors: int = 0
-    refused: int = 0  # robots.txt, off-domain or private-address refusals
+    refused: int = 0  # robots.txt, off-domain or private-address refusals (a rendered page's requests too)
+    rendered: int = 0  # pages stored as the DOM a browser left (challenge, script list, render=always)
     skipped_since: int = 0
     expected: int = 0  # list entries the source's columns announce (only columns that print a count)
     found: int = 0  # list entries found in those same columns, to hold against ``expected``
@@ -151,18 +156,18 @@ class Crawl:
 
     # --- one address ---------------------------------------------------------
     async def get(self, src: registry.Source, url: str, role: str, hints: Hints = Hints(),
-                  parent: str | None = None) -> tuple[dict | None, bytes | None]:  # fmt: skip
+                  parent: str | None = None, render_if=None) -> tuple[dict | None, bytes | None]:  # fmt: skip
         """Fetch (or reuse) one address and record it; (ledger row, body) — body None if unusable."""
         if url in self.claimed:
             return None, None
         self.claimed.add(url)
         st = self.stats[src.id]
         try:
-            return await self._get(src, url, role, hints, parent, st)
+            return await self._get(src, url, role, hints, parent, st, render_if)
         finally:
             self._tick(done=1)
 
-    async def _get(self, src, url, role, hints, parent, st):
+    async def _get(self, src, url, role, hints, parent, st, render_if=None):
         prev = self.ledger.get(url)
         if (
             prev is not None
@@ -185,11 +190,23 @@ class Crawl:
                 conditional["If-None-Match"] = prev["etag"]
             if prev["last_modified"]:
                 conditional["If-Modified-Since"] = prev["last_modified"]
-        res: FetchResult = await self.fetcher.fetch(
-            url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
-            robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
-        )  # fmt: skip
+
+        async def plain() -> FetchResult:
+            return await self.fetcher.fetch(
+                url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
+                robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
+            )  # fmt: skip
+
+        res: FetchResult = await plain()
         log.info("%s: %s %s -> %s", src.id, role, url, res.status or res.error or res.outcome)
+        res, why = await self.gate.after_fetch(src, url, res, render_if, plain)
+        rendered = isinstance(res, RenderedResult)
+        if why and not rendered and res.outcome == "ok" and res.error:
+            self.warn(src, res.error)  # the render failed; the page is kept as the client got it
+        if rendered:
+            st.refused += len(res.refused)
+            for reason in res.refused:
+                self.warn(src, f"{url}: page request refused: {reason}")
         now = now_iso()
         row = {
             "url": url, "final_url": res.final_url, "source_id": src.id, "district": src.district,
@@ -197,7 +214,7 @@ class Crawl:
             "etag": res.header("etag"), "last_modified": res.header("last-modified"), "error": res.error,
             "parent_url": parent, "title": hints.title, "agency_hint": hints.agency or src.agency,
             "year_hint": hints.year, "published_hint": hints.published, "legacy_tls": int(res.legacy_tls),
-            "attempts": res.attempts, "run_id": self.run_id,
+            "attempts": res.attempts, "run_id": self.run_id, "rendered": int(rendered and res.outcome == "ok"),
         }  # fmt: skip
         if res.status is not None:
             st.pages += 1
@@ -205,6 +222,7 @@ class Crawl:
             self._legacy_reported.add(src.host)
             self.warn(src, f"{url}: server needs legacy TLS; fetched with a legacy TLS context")
         if res.outcome == "ok":
+            st.rendered += rendered
             try:
                 saved = await self.archive.save(dict(row, status="ok"), res)
             except OSError:
@@ -320,7 +338,11 @@ class Crawl:
 
     async def column(self, src: registry.Source, url: str, depth: int) -> None:
         """A TRS-style column: its list pages, entries, sub-columns, and any script-loaded remainder."""
-        row, body = await self.get(src, url, "list")
+
+        def render_if(page_html: str, final_url: str) -> str | None:
+            return list_needs_browser(page_html, final_url, url)
+
+        row, body = await self.get(src, url, "list", render_if=render_if)
         if body is None:
             return
         html = decode_html(body, (row or {}).get("media_type")).text
@@ -328,6 +350,10 @@ class Crawl:
         items: dict[str, Link] = {i.url: i for i in first.items}
         subs = list(first.subcolumns)
         max_pages = src.max_pages or self.config.max_pages
+        if row.get("rendered"):
+            await self._script_pages(
+                src, url, row["final_url"] or url, html, items, subs, max_pages, render_if
+            )
         kind, expected, extra, note = "trs", None, 0, None
         if first.page_count:
             pages, cut = trs.page_urls(url, first.page_count, max_pages)
@@ -335,7 +361,7 @@ class Crawl:
                 self.warn(src, f"{url}: column has {first.page_count.pages} list pages; only the first "
                                f"{max_pages} are fetched (max_pages)")  # fmt: skip
             expected = first.page_count.total
-            results = await asyncio.gather(*(self.get(src, p, "list") for p in pages))
+            results = await asyncio.gather(*(self.get(src, p, "list", render_if=render_if) for p in pages))
             for (prow, pbody), _p in zip(results, pages, strict=True):
                 if pbody is None:
                     continue
@@ -378,6 +404,34 @@ class Crawl:
             tasks += [self.column(src, s, depth + 1) for s in subs]
         await asyncio.gather(*tasks)
 
+    async def _script_pages(self, src, url, final_url, html, items, subs, max_pages, render_if) -> None:
+        """Further pages of a list a script built, found through the pager the script wrote."""
+        seen = {url, final_url, column_dir(url), column_dir(url) + "index.html"}
+        todo = [p for p in pager_links(html, final_url, url) if p not in seen]
+        fetched = 1
+        while todo and fetched < max_pages:
+            batch = todo[: max_pages - fetched]
+            if len(batch) < len(todo):
+                self.warn(src, f"{url}: script-built list has more pages than max_pages ({max_pages})")
+            fetched += len(batch)
+            seen.update(batch)
+            todo = []
+            results = await asyncio.gather(*(self.get(src, p, "list", render_if=render_if) for p in batch))
+            for prow, pbody in results:
+                if pbody is None:
+                    continue
+                text = decode_html(pbody, prow.get("media_type")).text
+                page = trs.parse_list_page(text, prow["final_url"], url)
+                for i in page.items:
+                    items.setdefault(i.url, i)
+                subs.extend(s for s in page.subcolumns if s not in subs)
+                if prow.get("rendered"):
+                    todo += [
+                        p
+                        for p in pager_links(text, prow["final_url"], url)
+                        if p not in seen and p not in todo
+                    ]
+
     async def _hanweb_rest(self, src, url, info, first_links, items) -> tuple[int, str | None]:
         for link in first_links:
             items.setdefault(trs.canonical_url(link.url), link)
@@ -415,6 +469,10 @@ class Crawl:
         max_depth = src.max_depth if src.max_depth is not None else self.config.max_depth
         max_pages = src.max_pages or self.config.max_pages
         frontier, fetched, reports, other_documents = [src.start_url], 0, {}, {}
+
+        def generic_render_if(page_html: str, final_url: str) -> str | None:
+            return generic_needs_browser(page_html, final_url, src.start_url)
+
         for depth in range(max_depth + 1):
             if not frontier:
                 break
@@ -423,7 +481,9 @@ class Crawl:
                 self.warn(src, f"{src.start_url}: page limit {max_pages} reached; {len(frontier) - len(batch)} "
                                "pages not visited (max_pages)")  # fmt: skip
             fetched += len(batch)
-            results = await asyncio.gather(*(self.get(src, u, "list") for u in batch))
+            results = await asyncio.gather(
+                *(self.get(src, u, "list", render_if=generic_render_if) for u in batch)
+            )
             nxt: list[str] = []
             for (row, body), u in zip(results, batch, strict=True):
                 if body is None:
@@ -475,6 +535,8 @@ class Crawl:
         self.robots = Robots(self.config.client.user_agent, on_delay=self.politeness.set_min_delay)
         self._legacy_reported: set[str] = set()
         self._urls, self._started = 0, time.monotonic()
+        self.gate = RenderGate(self.config.browser, self.fetcher, self.politeness, self._robots_check,
+                               self.config.client.user_agent)  # fmt: skip
         if self.config.progress:
             import tqdm
 
@@ -484,10 +546,14 @@ class Crawl:
         try:
             await asyncio.gather(*(self.source(s) for s in self.sources))
         finally:
+            await self.gate.close()
             await self.archive.close()
             await self.fetcher.aclose()
             if self._bar is not None:
                 self._bar.close()
+        browser_line = self.gate.summary()
+        if browser_line:  # a wanted browser that was missing is a warning; a used one, detail (-v)
+            log.log(logging.INFO if self.gate.renderer.stats.renders else logging.WARNING, "%s", browser_line)
         self.ledger.finish_run(self.run_id, now_iso())
         self.ledger.close()
         return self.stats
@@ -537,6 +603,9 @@ def summary_table(stats: dict[str, SourceStats]) -> str:
                   if c.get("note")]  # fmt: skip
     if shortfalls:
         lines += ["", "incomplete lists:", *shortfalls]
+    rendered = [f"  {sid}: {s.rendered} page(s)" for sid, s in stats.items() if s.rendered]
+    if rendered:
+        lines += ["", "rendered in the browser (challenge, script-built list or render=always):", *rendered]
     return "\n".join(lines)
 
 
@@ -562,7 +631,17 @@ def outcome(stats: dict[str, SourceStats]) -> tuple[int, str]:
 def summary_dict(stats: dict[str, SourceStats], data_dir: Path) -> dict:
     """The run's summary for machines (``--summary FILE.json``): per source, the totals and the verdict."""
     code, line = outcome(stats)
-    counts = ("pages", "reused", "reports", "attachments", "blocked", "refused", "errors", "skipped_since")
+    counts = (
+        "pages",
+        "reused",
+        "reports",
+        "attachments",
+        "blocked",
+        "refused",
+        "errors",
+        "skipped_since",
+        "rendered",
+    )
     sources = {}
     for sid, s in stats.items():
         sources[sid] = {k: getattr(s, k) for k in counts}
@@ -605,6 +684,8 @@ def config_from_args(args) -> CrawlConfig:
         cfg = replace(cfg, max_pages=args.max_pages)
     if getattr(args, "max_depth", None) is not None:
         cfg = replace(cfg, max_depth=args.max_depth)
+    if getattr(args, "no_browser", False):
+        cfg = replace(cfg, browser=replace(cfg.browser, enabled=False))
     return cfg
 
 

@@ -102,7 +102,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-depth", type=nonnegative_int, metavar="N", help="sub-column depth (default 3)")
     p.add_argument("--retry-base", type=nonnegative_float, metavar="SECONDS",
                    help="first retry backoff (default 1)")  # fmt: skip
+    p.add_argument("--no-browser", action="store_true", help="never render a page in headless Chromium")
     _add_data_dir(p)
+
+    p = sub.add_parser("sources", help="the source registry: check what each row gives before a crawl")
+    sources_sub = p.add_subparsers(dest="sources_command", required=True, metavar="ACTION", help="check")
+    c = sources_sub.add_parser(
+        "check", help="per row: reachable, robots, CMS, list items, browser, newest year"
+    )
+    c.add_argument(
+        "--sources", type=Path, metavar="FILE|DIR", help="registry CSV or folder (default: data/sources/)"
+    )
+    c.add_argument("--source", action="append", default=[], metavar="ID", help="check only this source id")
+    c.add_argument("--district", help="check only this district")
+    c.add_argument("--out", type=Path, metavar="FILE", help="write the table here (.csv: CSV, else markdown)")
+    c.add_argument(
+        "--format", choices=("csv", "markdown"), help="table format (default: from --out, else markdown)"
+    )
+    c.add_argument("--render", action="store_true", help="render rows that need a browser, as a crawl would")
+    _add_verbosity(c, argparse.SUPPRESS)
+    c.add_argument(
+        "--mark-verified", action="store_true", help="write the verdicts into the registry's verified column"
+    )
 
     p = sub.add_parser("load", help="write Parquet and build the DuckDB database with its views")
     _add_data_dir(p)
@@ -193,6 +214,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from dataset import sql_shell
 
         return sql_shell.command(args)
+    if args.command == "sources":
+        from crawler import sources_check
+
+        return sources_check.command(args)
     if args.command == "demo":
         from demo import run as demo_run
 
