@@ -9,12 +9,32 @@ from .archive import Archive
 from .duck import DatasetError
 
 
-def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) -> int:
-    """``nianbao extract --data-dir DIR``: extract the archive, then rewrite the Parquet files."""
+def extract(data_dir: Path, full: bool = False, archive: Archive | None = None, workers: int | None = None,
+            ray: str | None = None, timeout: float | None = None) -> int:  # fmt: skip
+    """``nianbao extract --data-dir DIR [--workers N | --ray ADDRESS]``: extract the archive (here,
+    on a process pool or on a Ray cluster: the same results), then rewrite the Parquet files."""
     from .extract_archive import extract_archive
     from .parquet import write_dataset
 
-    stats = extract_archive(data_dir, full=full, archive=archive)
+    if workers is None and ray is None:
+        stats = extract_archive(data_dir, full=full, archive=archive)
+    else:
+        from .parallel import DEFAULT_TIMEOUT, run_engine
+
+        if ray is not None:
+            from .ray_run import RayEngine
+
+            engine = RayEngine(ray, cpus=workers)
+        else:
+            from .workers import ProcessPool
+
+            engine = ProcessPool(workers)
+        try:
+            stats = run_engine(
+                data_dir, engine, full=full, archive=archive, timeout=timeout or DEFAULT_TIMEOUT
+            )
+        finally:
+            engine.close()
     if stats.documents == 0:
         print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
               file=sys.stderr)  # fmt: skip
@@ -42,7 +62,8 @@ def load(data_dir: Path) -> int:
 def run(args) -> int:
     try:
         if args.command == "extract":
-            return extract(args.data_dir, full=args.full)
+            return extract(args.data_dir, full=args.full, workers=getattr(args, "workers", None),
+                           ray=getattr(args, "ray", None), timeout=getattr(args, "timeout", None))  # fmt: skip
         if args.command == "load":
             return load(args.data_dir)
         if args.command == "export":

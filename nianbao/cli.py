@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--out", type=Path, metavar="DIR", help="write NAME.json per report into DIR")
     p.add_argument("--url", help="the address the file was fetched from (one file only)")
     p.add_argument("--full", action="store_true", help="re-extract every archived document (with --data-dir)")
+    p.add_argument("--workers", type=int, nargs="?", const=0, metavar="N",
+                   help="with --data-dir: extract on N local processes (no N: one per core; with --ray local: "
+                        "the cluster's CPUs)")  # fmt: skip
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="with --data-dir: extract on a Ray cluster (local, auto or ray://host:10001)")  # fmt: skip
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="with --workers/--ray: give up a document after this long (default 600)")  # fmt: skip
     _add_data_dir(p)
 
     p = sub.add_parser("check", help="a readable verdict per report: which checks fail, where, by how much")
