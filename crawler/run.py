@@ -31,6 +31,7 @@ from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots
+from crawler.shard import parse_shard, select_shard
 from extract.charset import decode_html
 from extract.titles import is_report_title, parse_title
 
@@ -530,12 +531,18 @@ def command(args) -> int:
     try:
         sources = registry.load_sources([args.sources] if args.sources else None)
         sources = registry.select(sources, args.source, args.district)
+        shard = parse_shard(args.shard) if getattr(args, "shard", None) else None
     except registry.RegistryError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if not sources:
         print("error: no source matches the selection", file=sys.stderr)
         return 2
+    if shard is not None:
+        selected, sources = len(sources), select_shard(sources, shard)
+        print(f"shard {shard}: {len(sources)} of {selected} sources", file=sys.stderr)
+        if not sources:
+            return 0  # more shards than hosts: this one has nothing to do
     stats = crawl(sources, args.data_dir, config_from_args(args))
     print(summary_table(stats))
     return 0

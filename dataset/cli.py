@@ -59,11 +59,27 @@ def load(data_dir: Path) -> int:
     return 0
 
 
+def merge(data_dir: Path, shards: list[Path]) -> int:
+    """``nianbao merge --data-dir OUT SHARD...``: one data directory from a sharded crawl, then load it."""
+    from .merge import merge as merge_dirs
+
+    m = merge_dirs(data_dir, shards)
+    print(f"merge: {m.shards} data directories -> {m.directory}: {m.fetches} addresses ({m.duplicates} held by "
+          f"more than one, kept once), {m.documents} documents, {m.payloads} payloads in {m.warc_files} WARC "
+          f"files, {m.results} extraction results copied", file=sys.stderr)  # fmt: skip
+    if m.unextracted:
+        print(f"merge: {m.unextracted} payloads have no extraction result yet: run "
+              f"`nianbao extract --data-dir {data_dir}`", file=sys.stderr)  # fmt: skip
+    return load(data_dir)
+
+
 def run(args) -> int:
     try:
         if args.command == "extract":
             return extract(args.data_dir, full=args.full, workers=getattr(args, "workers", None),
                            ray=getattr(args, "ray", None), timeout=getattr(args, "timeout", None))  # fmt: skip
+        if args.command == "merge":
+            return merge(args.data_dir, args.shards)
         if args.command == "load":
             return load(args.data_dir)
         if args.command == "export":

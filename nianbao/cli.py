@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", default=[], metavar="ID", help="crawl only this source id")
     p.add_argument("--district", help="crawl only this district (e.g. 巴南区)")
     p.add_argument("--since", type=int, metavar="YEAR", help="skip reports for statistics years before YEAR")
+    p.add_argument("--shard", metavar="K/N",
+                   help="crawl only the hosts of shard K of N (stable hash of the host; merge with `nianbao merge`)")  # fmt: skip
     p.add_argument("--no-progress", action="store_true", help="no live progress bar")
     p.add_argument("--delay", type=float, metavar="SECONDS", help="min gap per host (default 1)")
     p.add_argument("--per-host", type=int, metavar="N", help="concurrent requests per host (default 2)")
@@ -64,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
 
     p = sub.add_parser("load", help="write Parquet and build the DuckDB database with its views")
+    _add_data_dir(p)
+
+    p = sub.add_parser("merge", help="combine the data directories of a sharded crawl into one, then load it")
+    p.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR")
     _add_data_dir(p)
 
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
@@ -86,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "extract" and not args.paths or args.command in ("load", "export", "dictionary"):
+    if (
+        args.command == "extract"
+        and not args.paths
+        or args.command in ("load", "merge", "export", "dictionary")
+    ):
         from dataset import cli as dataset_cli
 
         return dataset_cli.run(args)
