@@ -18,6 +18,7 @@ revalidates them (conditional requests) like any finished crawl.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -87,6 +88,20 @@ def _prepare(out: Path, shards: list[Path]) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+def _digest(path: Path, length: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while length > 0 and (chunk := f.read(min(length, 1 << 20))):
+            h.update(chunk)
+            length -= len(chunk)
+    return h.hexdigest()
+
+
+def _same_file(a: tuple[Path, int], b: tuple[Path, int], name: str) -> bool:
+    """Two shards holding one WARC file (a directory merged with a copy of itself): the same bytes."""
+    return a[1] == b[1] and _digest(a[0] / RAW_DIR / name, a[1]) == _digest(b[0] / RAW_DIR / name, b[1])
+
+
 def _copy_committed(src: Path, dst: Path, length: int) -> None:
     """The first ``length`` bytes (a live crawl may be appending past its last commit)."""
     tmp = dst.with_name(f".{dst.name}.partial")
@@ -117,10 +132,10 @@ def merge(out: Path, shards: list[Path]) -> MergeStats:
     for s, led in ledgers.items():
         for row in led["warc_ends"]:
             name = row["warc_file"]
-            if name in ends and ends[name][0] != s:
-                raise DatasetError(f"merge: WARC file {name} is in both {ends[name][0]} and {s}; "
+            if name in ends and not _same_file(ends[name], (s, row["committed_end"]), name):
+                raise DatasetError(f"merge: WARC file {name} differs between {ends[name][0]} and {s}; "
                                    "rename one (and its ledger rows) before merging")  # fmt: skip
-            ends[name] = (s, row["committed_end"])
+            ends.setdefault(name, (s, row["committed_end"]))
     (out / RAW_DIR).mkdir(parents=True, exist_ok=True)
     for name, (s, end) in sorted(ends.items()):
         src = s / RAW_DIR / name
