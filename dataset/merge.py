@@ -89,6 +89,8 @@ def _prepare(out: Path, shards: list[Path]) -> None:
 
 
 def _digest(path: Path, length: int) -> str:
+    if not path.is_file():
+        raise DatasetError(f"{path}: listed in its directory's ledger but missing")
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while length > 0 and (chunk := f.read(min(length, 1 << 20))):
@@ -97,9 +99,29 @@ def _digest(path: Path, length: int) -> str:
     return h.hexdigest()
 
 
-def _same_file(a: tuple[Path, int], b: tuple[Path, int], name: str) -> bool:
-    """Two shards holding one WARC file (a directory merged with a copy of itself): the same bytes."""
-    return a[1] == b[1] and _digest(a[0] / RAW_DIR / name, a[1]) == _digest(b[0] / RAW_DIR / name, b[1])
+def _warc_files(ledgers: dict[Path, dict[str, list[dict]]]) -> dict[str, tuple[Path, str, int]]:
+    """The WARC files of the merged archive: new name -> (shard, name there, committed end).
+
+    Names carry the writer's time stamp (to the second) and pid, and machines
+    started together in containers share both, so two shards can hold different
+    files of one name: each of those gets its content digest in its name (the
+    same rule whatever the order of the shards).  One file held by two shards
+    (a directory merged with a copy of itself) is one file.
+    """
+    by_name: dict[str, list[tuple[Path, int]]] = {}
+    for s, led in ledgers.items():
+        for row in led["warc_ends"]:
+            by_name.setdefault(row["warc_file"], []).append((s, row["committed_end"]))
+    out: dict[str, tuple[Path, str, int]] = {}
+    for name, held in by_name.items():
+        digests = {(s, end): _digest(s / RAW_DIR / name, end) for s, end in held} if len(held) > 1 else {}
+        for s, end in held:
+            if len(set(digests.values())) > 1:
+                new = name.removesuffix(".warc.gz") + f"-{digests[(s, end)][:12]}.warc.gz"
+            else:
+                new = name
+            out.setdefault(new, (s, name, end))
+    return out
 
 
 def _copy_committed(src: Path, dst: Path, length: int) -> None:
@@ -128,20 +150,18 @@ def merge(out: Path, shards: list[Path]) -> MergeStats:
     _prepare(out, shards)
     stats = MergeStats(out, shards=len(shards))
 
-    ends: dict[str, tuple[Path, int]] = {}
-    for s, led in ledgers.items():
-        for row in led["warc_ends"]:
-            name = row["warc_file"]
-            if name in ends and not _same_file(ends[name], (s, row["committed_end"]), name):
-                raise DatasetError(f"merge: WARC file {name} differs between {ends[name][0]} and {s}; "
-                                   "rename one (and its ledger rows) before merging")  # fmt: skip
-            ends.setdefault(name, (s, row["committed_end"]))
+    ends = _warc_files(ledgers)  # new name -> (shard, old name, committed end)
     (out / RAW_DIR).mkdir(parents=True, exist_ok=True)
-    for name, (s, end) in sorted(ends.items()):
-        src = s / RAW_DIR / name
+    for name, (s, old, end) in sorted(ends.items()):
+        src = s / RAW_DIR / old
         if not src.is_file():
             raise DatasetError(f"{src}: listed in the ledger of {s} but missing")
         _copy_committed(src, out / RAW_DIR / name, end)
+    renamed = {(s, old): name for name, (s, old, _end) in ends.items()}
+    for s, led in ledgers.items():
+        for r in (*led["fetches"], *led["payloads"]):
+            if r["warc_file"]:
+                r["warc_file"] = renamed.get((s, r["warc_file"]), r["warc_file"])
     stats.warc_files = len(ends)
 
     by_url: dict[str, list[dict]] = {}
@@ -167,7 +187,7 @@ def merge(out: Path, shards: list[Path]) -> MergeStats:
         with led.lock:
             db = led.db
             db.execute("BEGIN IMMEDIATE")
-            for name, (_s, end) in sorted(ends.items()):
+            for name, (_s, _old, end) in sorted(ends.items()):
                 db.execute("INSERT INTO warc_ends VALUES (?, ?)", (name, end))
             for key in sorted(columns):
                 c = max(columns[key], key=lambda r: tuple(str(r[k]) for k in _COLUMNS))
