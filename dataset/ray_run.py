@@ -15,6 +15,7 @@ is submitted and the time limit, counted from submission, is the document's own.
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from .duck import DatasetError
@@ -39,21 +40,43 @@ def _import_ray(local: bool):
     return ray
 
 
+def check_reachable(address: str, timeout: float = 10.0) -> None:
+    """``host:port`` or ``ray://host:port`` must answer before ``ray.init`` is given it: Ray itself keeps
+    retrying an address where nothing listens for many minutes before it gives up."""
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" and other forms: Ray resolves them and fails fast on its own
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise DatasetError(f"--ray {address}: no Ray cluster answers there ({e.strerror or e})") from e
+
+
 class RayEngine:
     """The ``Engine`` of ``dataset.parallel`` on a Ray cluster.
 
     ``address``: ``local`` starts a cluster here with ``cpus`` CPUs (default: the
     cores) that ends with the engine; anything else is handed to ``ray.init`` to
     join an existing cluster.  When this process is already connected (a test's
-    session cluster), that connection is used and left open.
+    session cluster) and ``address`` is ``local``, ``auto`` or that cluster's own, that connection
+    is used and left open.
     """
 
     def __init__(self, address: str = "local", cpus: int | None = None, fn: ExtractFn = extract_one):
         local = address == "local"
         ray = _import_ray(local)
         self._ray = ray
+        if not local:
+            check_reachable(address)
         self._owns = not ray.is_initialized()
-        if self._owns:
+        if not self._owns:
+            current = ray.get_runtime_context().gcs_address
+            if address not in ("local", "auto", current):
+                raise DatasetError(
+                    f"--ray {address}: this process is already connected to the cluster at {current}"
+                )
+        else:
             kwargs: dict[str, Any] = {"logging_level": "WARNING", "log_to_driver": False}
             try:
                 if local:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -184,3 +185,16 @@ def test_demo_same_bytes_on_workers_and_on_ray(demo_crawl, ray_address, tmp_path
     assert len([k for k in got["one"] if k.startswith("extracted/")]) >= 20
     assert got["pool"] == got["one"]
     assert got["ray"] == got["one"]
+
+
+def test_a_ray_address_where_nothing_listens_is_a_one_line_error(tmp_path, capsys):
+    pytest.importorskip("ray", reason="ray is in the dev extra")
+    from nianbao.cli import main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    assert main(["extract", "--data-dir", str(tmp_path), "--ray", f"127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"nianbao extract: --ray 127.0.0.1:{port}: no Ray cluster answers there")
+    assert "\n" not in err
