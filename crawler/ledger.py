@@ -62,9 +62,18 @@ class Ledger:
             self.db.executescript(_SCHEMA)
         self.db.row_factory = sqlite3.Row
         self.lock = threading.Lock()
+        self.readonly = readonly
 
     def close(self) -> None:
+        """Checkpoint and leave WAL mode on the way out: a closed ledger is one file, and the
+        read-only openings of extract and load then leave no -wal/-shm files beside it."""
         with self.lock:
+            if not self.readonly:
+                try:
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    self.db.execute("PRAGMA journal_mode=DELETE")  # a no-op while another connection is open
+                except sqlite3.Error:
+                    pass  # still consistent: the next opening replays the WAL
             self.db.close()
 
     # reads -----------------------------------------------------------------

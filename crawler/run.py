@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +31,7 @@ from crawler.discovery.links import Link, attachment_links, column_dir, extract_
 from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
 from crawler.retries import RetryPolicy
-from crawler.robots import Robots
+from crawler.robots import Robots, Verdict
 from crawler.shard import parse_shard, select_shard
 from extract.charset import decode_html
 from extract.titles import is_report_title, parse_title
@@ -58,10 +59,20 @@ class SourceStats:
     errors: int = 0
     refused: int = 0  # robots.txt, off-domain or private-address refusals
     skipped_since: int = 0
-    expected: int = 0  # list items the columns announce (where they do)
-    found: int = 0  # list items found in those columns
+    expected: int = 0  # list entries the source's columns announce (only columns that print a count)
+    found: int = 0  # list entries found in those same columns, to hold against ``expected``
+    answered: int = 0  # usable answers: documents fetched, confirmed unchanged (304) or read back
     columns: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reached(self) -> bool:
+        """Did the source give anything usable?  A source that did not is a failed source."""
+        return self.answered > 0
+
+    @property
+    def announces(self) -> bool:
+        return any(c["expected"] is not None for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,7 @@ class Crawl:
         self.stats = {s.id: SourceStats() for s in sources}
         self.claimed: set[str] = set()
         self._bar = None
+        self._urls, self._started, self._drawn = 0, time.monotonic(), 0.0
         # column directories of the run's sources: a sub-column under another source's
         # start column is that source's to crawl (with its own agency and level)
         self.columns = {s.id: _column_key(s.start_url) for s in sources}
@@ -108,29 +120,32 @@ class Crawl:
     def warn(self, src: registry.Source, message: str) -> None:
         self.stats[src.id].warnings.append(message)
         if self._bar is not None:
-            self._bar.write(f"warning: {src.id}: {message}", file=sys.stderr)
+            if log.isEnabledFor(logging.WARNING):
+                self._bar.write(f"warning: {src.id}: {message}", file=sys.stderr)
         else:
             log.warning("%s: %s", src.id, message)
 
-    def _tick(self, total: int = 0, done: int = 0) -> None:
-        if self._bar is not None:
-            if total:
-                self._bar.total = (self._bar.total or 0) + total
-                self._bar.refresh()
-            if done:
-                self._bar.update(done)
+    def _tick(self, done: int = 0) -> None:
+        """The bar counts sources (a total known from the start, so it never runs backwards);
+        addresses, whose total nobody knows until the end, are a count with a rate beside it."""
+        self._urls += done
+        now = time.monotonic()
+        if self._bar is not None and done and now - self._drawn >= 0.2:
+            self._drawn = now
+            rate = self._urls / max(1e-6, now - self._started)
+            self._bar.set_postfix_str(f"{self._urls} urls, {rate:.1f}/s")
 
     async def _robots_fetch(self, src: registry.Source, url: str) -> tuple[int | None, bytes]:
         res = await self.fetcher.fetch(url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private,
                                        per_host=src.per_host, delay=src.delay, check_blocks=False)  # fmt: skip
+        if res.outcome == "refused" or res.status in (412, 202):
+            return 404, b""  # a redirect off the site, or an anti-bot answer on robots.txt: no rule set
         if res.status is None:
-            return None, b""
-        if res.status in (412, 202) or res.outcome == "refused":
-            return 404, b""  # an anti-bot answer on robots.txt is no rule set
+            raise ConnectionError((res.error or "no answer").removeprefix(f"{url}: "))
         return res.status, res.body
 
     def _robots_check(self, src: registry.Source):
-        async def check(url: str) -> bool:
+        async def check(url: str) -> Verdict:
             return await self.robots.allowed(url, lambda u: self._robots_fetch(src, u))
 
         return check
@@ -143,7 +158,6 @@ class Crawl:
             return None, None
         self.claimed.add(url)
         st = self.stats[src.id]
-        self._tick(total=1)
         try:
             return await self._get(src, url, role, hints, parent, st)
         finally:
@@ -176,6 +190,7 @@ class Crawl:
             url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
             robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
         )  # fmt: skip
+        log.info("%s: %s %s -> %s", src.id, role, url, res.status or res.error or res.outcome)
         now = now_iso()
         row = {
             "url": url, "final_url": res.final_url, "source_id": src.id, "district": src.district,
@@ -201,9 +216,11 @@ class Crawl:
                 self.warn(src, error)
                 await self.archive.save(dict(row, status="error", error=error))
                 return None, None
+            st.answered += 1
             return saved, res.body
         if res.outcome == "not_modified" and prev is not None:
             st.reused += 1
+            st.answered += 1
             keep = dict(prev, checked_at=now, run_id=self.run_id, source_id=src.id, role=role, parent_url=parent,
                         title=hints.title or prev["title"], agency_hint=row["agency_hint"] or prev["agency_hint"],
                         year_hint=hints.year or prev["year_hint"],
@@ -231,6 +248,7 @@ class Crawl:
         if prev["status"] != "ok":
             st.blocked += prev["status"] == "blocked"
             return None, None
+        st.answered += 1
         return prev, read_payload(self.data_dir, prev["sha256"])
 
     # --- reports -------------------------------------------------------------
@@ -397,7 +415,7 @@ class Crawl:
         """Breadth-first inside the column path, to ``max_depth`` link hops."""
         max_depth = src.max_depth if src.max_depth is not None else self.config.max_depth
         max_pages = src.max_pages or self.config.max_pages
-        frontier, fetched, reports = [src.start_url], 0, {}
+        frontier, fetched, reports, other_documents = [src.start_url], 0, {}, {}
         for depth in range(max_depth + 1):
             if not frontier:
                 break
@@ -416,11 +434,19 @@ class Crawl:
                 )
                 for r in page.reports:
                     reports.setdefault(trs.canonical_url(r.url), r)
+                for d in page.other_documents:
+                    other_documents.setdefault(d.url, d)
                 nxt.extend(f for f in page.follow if f not in self.claimed and f not in nxt)
             frontier = nxt
             if depth == max_depth and frontier:
                 self.warn(src, f"{src.start_url}: depth limit {max_depth} reached; {len(frontier)} pages not "
                                "visited (max_depth)")  # fmt: skip
+        skipped = [d for u, d in other_documents.items() if trs.canonical_url(u) not in reports]
+        if skipped:
+            names = "; ".join(f"{d.best_title or '(no title)'} <{d.url}>" for d in skipped[:3])
+            more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.warn(src, f"{src.start_url}: {len(skipped)} document link(s) whose title names no report "
+                           f"were not fetched: {names}{more}")  # fmt: skip
         self._column_record(src, column_dir(src.start_url), "generic", None, len(reports))
         await asyncio.gather(*(self.report(src, link) for link in reports.values()))
 
@@ -434,6 +460,9 @@ class Crawl:
             self.stats[src.id].errors += 1
             self.warn(src, f"{src.start_url}: crawl aborted: {type(e).__name__}: {e}")
             log.debug("source %s failed", src.id, exc_info=True)
+        finally:
+            if self._bar is not None:
+                self._bar.update(1)
 
     # --- the run -------------------------------------------------------------
     async def run(self) -> dict[str, SourceStats]:
@@ -446,10 +475,12 @@ class Crawl:
         self.fetcher = Fetcher(self.config.client, self.politeness)
         self.robots = Robots(self.config.client.user_agent, on_delay=self.politeness.set_min_delay)
         self._legacy_reported: set[str] = set()
+        self._urls, self._started = 0, time.monotonic()
         if self.config.progress:
-            from tqdm import tqdm
+            import tqdm
 
-            self._bar = tqdm(total=0, unit="url", desc="crawl", file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm.tqdm(total=len(self.sources), unit="source", desc="crawl", file=sys.stderr,
+                                  dynamic_ncols=True)  # fmt: skip
         await self.archive.start()
         try:
             await asyncio.gather(*(self.source(s) for s in self.sources))
@@ -470,23 +501,30 @@ def crawl(
     return asyncio.run(Crawl(sources, data_dir, config or CrawlConfig()).run())
 
 
-def summary_table(stats: dict[str, SourceStats]) -> str:
-    head = (
-        "source",
-        "pages",
-        "reused",
-        "reports",
-        "attach",
-        "blocked",
-        "refused",
-        "errors",
+#: what each summary column counts (printed under the table, and in the README)
+COLUMNS = (
+    ("pages", "HTTP answers received, any status"),
+    ("reused", "documents not fetched again: read back from the archive (resumed run) or unchanged (304)"),
+    ("reports", "report pages and report files archived"),
+    ("attach", "files (pdf, doc, xls, ...) linked from report pages, archived"),
+    ("blocked", "anti-bot answers (412, $_ts challenges), recorded, not archived"),
+    ("refused", "addresses not requested: robots.txt Disallow, another domain or port, a private address"),
+    ("errors", "failed fetches (network, 5xx, 404, unreachable robots.txt), retried by the next run"),
+    (
         "expected",
-        "found",
-    )
+        "entries the source's list pages announce (a record total the list prints); '-' = none says",
+    ),
+    ("found", "entries found in those same announcing lists, to hold against expected"),
+)
+
+
+def summary_table(stats: dict[str, SourceStats]) -> str:
+    head = ("source", *(name for name, _ in COLUMNS))
     rows = [head]
     for sid, s in stats.items():
+        announced = s.announces
         rows.append((sid, s.pages, s.reused, s.reports, s.attachments, s.blocked, s.refused, s.errors,
-                     s.expected if any(c["expected"] is not None for c in s.columns) else "-", s.found))  # fmt: skip
+                     s.expected if announced else "-", s.found if announced else "-"))  # fmt: skip
     tot = [sum(int(r[i]) for r in rows[1:] if str(r[i]).isdigit()) for i in range(1, len(head))]
     rows.append(("TOTAL", *tot))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
@@ -494,11 +532,56 @@ def summary_table(stats: dict[str, SourceStats]) -> str:
              for r in rows]  # fmt: skip
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
+    key = max(len(name) for name, _ in COLUMNS)
+    lines += ["", *(f"  {name.ljust(key)}  {what}" for name, what in COLUMNS)]
     shortfalls = [f"  {c['source_id']}: {c['column_url']}: {c['note']}" for s in stats.values() for c in s.columns
                   if c.get("note")]  # fmt: skip
     if shortfalls:
         lines += ["", "incomplete lists:", *shortfalls]
     return "\n".join(lines)
+
+
+#: exit codes of ``nianbao crawl`` (also in --help and the README)
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def outcome(stats: dict[str, SourceStats]) -> tuple[int, str]:
+    """The exit code and the one line that ends the run: did every source give something usable?"""
+    failed = [sid for sid, s in stats.items() if not s.reached]
+    n = len(stats)
+    if not failed:
+        return EXIT_OK, f"all {n} source(s) reached"
+    if len(failed) == n:
+        return EXIT_SOURCES_FAILED, f"{n} of {n} sources reached nothing — is the network reachable?"
+    names = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+    return (
+        EXIT_SOURCES_FAILED,
+        f"{len(failed)} of {n} sources reached nothing ({names}); the others' reports are archived",
+    )
+
+
+def summary_dict(stats: dict[str, SourceStats], data_dir: Path) -> dict:
+    """The run's summary for machines (``--summary FILE.json``): per source, the totals and the verdict."""
+    code, line = outcome(stats)
+    counts = ("pages", "reused", "reports", "attachments", "blocked", "refused", "errors", "skipped_since")
+    sources = {}
+    for sid, s in stats.items():
+        sources[sid] = {k: getattr(s, k) for k in counts}
+        sources[sid].update(reached=s.reached, expected=s.expected if s.announces else None,
+                            found=s.found if s.announces else None, warnings=list(s.warnings),
+                            columns=[{k: v for k, v in c.items() if k not in ("source_id", "run_id")}
+                                     for c in s.columns])  # fmt: skip
+    totals = {k: sum(v[k] for v in sources.values()) for k in counts}
+    return {
+        "exit_code": code,
+        "message": line,
+        "data_dir": str(Path(data_dir).resolve()),
+        "sources_total": len(stats),
+        "sources_failed": [sid for sid, s in stats.items() if not s.reached],
+        "totals": totals,
+        "columns": dict(COLUMNS),
+        "sources": sources,
+    }
 
 
 def config_from_args(args) -> CrawlConfig:
@@ -516,7 +599,8 @@ def config_from_args(args) -> CrawlConfig:
         client = replace(client, user_agent=args.user_agent)
     if getattr(args, "retry_base", None) is not None:
         client = replace(client, retry=RetryPolicy(base=args.retry_base, cap=max(args.retry_base * 8, 0.01)))
-    progress = not getattr(args, "no_progress", False) and sys.stderr.isatty()
+    quiet = getattr(args, "quiet", 0)
+    progress = not getattr(args, "no_progress", False) and not quiet and sys.stderr.isatty()
     cfg = CrawlConfig(politeness=pol, client=client, since=getattr(args, "since", None), progress=progress)
     if getattr(args, "max_pages", None):
         cfg = replace(cfg, max_pages=args.max_pages)
@@ -526,7 +610,7 @@ def config_from_args(args) -> CrawlConfig:
 
 
 def command(args) -> int:
-    """The ``nianbao crawl`` subcommand; returns the exit code."""
+    """The ``nianbao crawl`` subcommand; returns the exit code (EXIT_*)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         sources = registry.load_sources([args.sources] if args.sources else None)
@@ -534,15 +618,24 @@ def command(args) -> int:
         shard = parse_shard(args.shard) if getattr(args, "shard", None) else None
     except registry.RegistryError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if not sources:
         print("error: no source matches the selection", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if shard is not None:
         selected, sources = len(sources), select_shard(sources, shard)
         print(f"shard {shard}: {len(sources)} of {selected} sources", file=sys.stderr)
         if not sources:
             return 0  # more shards than hosts: this one has nothing to do
     stats = crawl(sources, args.data_dir, config_from_args(args))
-    print(summary_table(stats))
-    return 0
+    code, line = outcome(stats)
+    summary = getattr(args, "summary", None)
+    if summary is not None:
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        summary.write_text(json.dumps(summary_dict(stats, args.data_dir), ensure_ascii=False, indent=1) + "\n",
+                           encoding="utf-8")  # fmt: skip
+    if not getattr(args, "quiet", 0):
+        print(summary_table(stats))
+    if code or not getattr(args, "quiet", 0):
+        print(f"crawl: {line}", file=sys.stderr)
+    return code

@@ -47,7 +47,8 @@ class MergeStats:
     warc_files: int = 0
     results: int = 0  # extraction results copied
     documents: int = 0  # reports and attachments
-    unextracted: int = 0  # documents with no result yet (run `nianbao extract`)
+    payloads_of_documents: int = 0  # distinct payloads among the documents
+    unextracted: int = 0  # of those, with no extraction result yet (run `nianbao extract`)
 
 
 def _read_ledger(d: Path) -> dict[str, list[dict]]:
@@ -204,6 +205,7 @@ def merge(out: Path, shards: list[Path]) -> MergeStats:
     stats.documents = sum(
         r["role"] in ("report", "attachment") and r["status"] == "ok" and bool(r["sha256"]) for r in fetches
     )
+    stats.payloads_of_documents = len(docs)
     for sha in sorted(docs):
         have = load_result(out, sha)
         for s in shards:

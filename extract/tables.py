@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from .align import align, assign, column_map, learned_columns, make_cell, place_values
+from .align import align, assign, column_map, label_grams, learned_columns, make_cell, place_values, row_index
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
 from .rows import Candidate, assemble
@@ -29,6 +29,8 @@ class TableResult:
     warnings: list[str] = field(default_factory=list)
     found: bool = False  # the table was recognised (rows matched)
     collapsed_other: bool = False
+    #: the codebook table the rows were matched against (its rows are what completeness expects)
+    table: cb.Table | None = None
 
 
 def detect_format(active_text: str, year: int | None) -> str | None:
@@ -57,7 +59,12 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
-            res.cells.append(make_cell(table, mt.row.key, col, tok))
+            cell = make_cell(table, mt.row.key, col, tok)
+            res.cells.append(cell)
+            if cell.value is None and parse_value(tok.text).value is not None:
+                res.warnings.append(
+                    f"{table.key}.{mt.row.key}.{col}: count with a fraction {tok.text!r} kept as raw, value null"
+                )
             if parse_value(tok.text).note == "unreadable number":
                 res.warnings.append(
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
@@ -75,6 +82,31 @@ def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:
     return out
 
 
+#: how like a canonical row's label a printed text must be to count as that row's label
+SEEN_THRESHOLD = 0.6
+
+
+def _seen_not_placed(
+    table: cb.Table, cands: list[Candidate], others: list[Line], res: TableResult
+) -> list[str]:
+    """A warning for every printed label of a canonical row that got no cells: the
+    row was on the page, so its absence from the data must be said, not silent."""
+    placed = {c.row for c in res.cells}
+    index = row_index(table.rows)
+    texts = [c.label for c in cands] + [ln.text for ln in others]
+    out, said = [], set()
+    for text in texts:
+        if not text.strip():
+            continue
+        sims = index.similarities(label_grams(text))
+        k = max(range(len(sims)), key=sims.__getitem__)
+        row = table.rows[k]
+        if sims[k] >= SEEN_THRESHOLD and row.key not in placed and row.key not in said:
+            said.add(row.key)
+            out.append(f"{table.key}.{row.key}: row label seen but not placed: {text.strip()[:40]!r}")
+    return out
+
+
 def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     res = TableResult()
     cands, _ = assemble(lines)
@@ -86,8 +118,9 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
         scored = [(assign(cands, t.rows), t) for t in options.values()]
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
     _emit(chosen, matches, None, res)
-    res.found = bool(matches)
+    res.found, res.table = bool(matches), chosen
     res.warnings += _unplaced("active", cands, matches)
+    res.warnings += _seen_not_placed(chosen, cands, [], res)
     return res
 
 
@@ -109,8 +142,9 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
     subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
     _emit(table, matches, cmap, res, subtotal)
-    res.found = bool(matches)
+    res.found, res.table = bool(matches), table
     res.warnings += _unplaced("requests", cands, matches)
+    res.warnings += _seen_not_placed(table, cands, others, res)
     return res
 
 
@@ -121,8 +155,8 @@ def _nonblank(vals: list[Token]) -> int:
 def extract_review(lines: list[Line]) -> TableResult:
     """Section 四: one data row of 15 numbers (three groups of five), or three
     labelled rows of five, or — in a shredded layout — 15 numbers in all."""
-    res = TableResult()
     table = cb.REVIEW_LITIGATION
+    res = TableResult(table=table)
     cands, _ = assemble(lines)
     width = len(table.rows) * len(table.columns)
     wide = []
