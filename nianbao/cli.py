@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
 
     p = sub.add_parser("merge", help="combine the data directories of a sharded crawl into one, then load it")
-    p.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR")
+    p.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR",
+                   help="data directories of `nianbao crawl --shard K/N` (one per shard)")  # fmt: skip
     _add_data_dir(p)
 
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
