@@ -170,3 +170,13 @@ def test_merge_refuses_what_it_cannot_merge(portals, tmp_path):
         merge(tmp_path / "out", [a, a])
     with pytest.raises(DatasetError, match="one of the directories"):
         merge(a, [a])
+
+
+def test_a_shard_without_hosts_crawls_nothing_and_says_so(portals, tmp_path, capsys):
+    reg = _registry(tmp_path / "reg.csv", portals[:1])
+    other = 3 - shard_of(portals[0].origin, 2)  # the shard its one host is not in
+    assert _crawl(reg, tmp_path / "d", "--shard", f"{other}/2") == 0
+    assert f"shard {other}/2: 0 of 1 sources" in capsys.readouterr().err
+    assert not (tmp_path / "d" / "ledger.sqlite3").exists()
+    assert _crawl(reg, tmp_path / "d", "--shard", "0/2") == 2
+    assert "--shard '0/2': expected K/N" in capsys.readouterr().err
