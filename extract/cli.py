@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .checks import failures
 from .completeness import Completeness
-from .model import STATUS_FAILED, STATUS_NO_TABLES, STATUS_NO_TEXT, Extraction, ExtractionError
+from .model import FLAG_INFERRED, STATUS_FAILED, STATUS_NO_TABLES, STATUS_NO_TEXT, Extraction, ExtractionError
 from .pipeline import extract
 
 _SKIP_SUFFIXES = (".json",)
@@ -115,6 +115,9 @@ def verdict(path: Path, ex: Extraction) -> str:
         for c in fails:
             blanks = " (blank cells counted as 0)" if c.blanks_involved else ""
             lines.append(f"    {c.detail}; off by {c.difference:+g}{blanks}")
+    inferred = sum(1 for c in ex.cells if FLAG_INFERRED in c.flags)
+    if inferred:
+        lines.append(f"  {inferred} cells inferred (placed by the row order, their labels lost)")
     for w in r.warnings:
         lines.append(f"  note: {w}")
     return "\n".join(lines)

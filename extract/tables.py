@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 
 from . import codebook as cb
 from .align import align, assign, column_map, label_grams, learned_columns, make_cell, place_values, row_index
+from .checks import run_checks
+from .digit_runs import GAVE_UP, Rule, fit_row, resolve, splittable, sum_rule
+from .inferred import confirm, screen, trusted_floated
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
+from .row_repair import recut
 from .rows import Candidate, assemble
 
 #: 2019-format words in section 二 (the 2021 table has none of them)
@@ -53,9 +57,34 @@ def _header_tokens(others: list[Line]) -> list[Token]:
     return [t for line in others if line.cells for t in line.cells if t.text.strip()]
 
 
-def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> None:
+_SUM_RULES = {n: sum_rule(1, n) for n in (len(cb.REQUEST_COLUMNS), len(cb.REVIEW_COLUMNS))}
+
+
+def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
+    """The row's own arithmetic: a requests row's 总计 is the sum of its applicants,
+    a review row's 总计 the sum of its four results; the active table states none."""
+    if table.key != "active" and len(row.columns) == len(table.columns):
+        return _SUM_RULES[len(row.columns)], len(row.columns)
+    return None, None
+
+
+def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> list:
+    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits."""
+    ambiguous = []
     for mt in matches:
-        pairs, warn = place_values(mt.candidate.values, mt.row.columns, cmap, subtotal)
+        values = mt.candidate.values
+        short = len(values) < len(mt.row.columns) or not all(v.text.strip() for v in values)
+        if short and cmap is None and not subtotal:
+            rule, group = _arithmetic(table, mt.row)
+            fit = fit_row(values, mt.row.columns, rule, group)
+            if fit.tokens is None:
+                if fit.options:
+                    ambiguous.append((mt.row, fit))
+                else:
+                    res.warnings.append(f"{table.key}.{mt.row.key}: {fit.warning}")
+                continue
+            values = fit.tokens
+        pairs, warn = place_values(values, mt.row.columns, cmap, subtotal)
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
@@ -69,6 +98,30 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
                 res.warnings.append(
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
                 )
+    return ambiguous
+
+
+def _settle(table: cb.Table, ambiguous, res: TableResult) -> None:
+    """A run the row's arithmetic splits several ways is split the one way, if any,
+    with which every check of the table passes (all the rows those checks need printed)."""
+    for row, fit in ambiguous:
+        passing = []
+        for option in fit.options:
+            cells = [
+                make_cell(table, row.key, col, tok) for col, tok in zip(row.columns, option, strict=True)
+            ]
+            results = run_checks(res.cells + cells)
+            touching = [r for r in results if r.check != "requests_row_total" or r.scope == row.key]
+            complete = sum(1 for r in touching if r.check in ("requests_outcomes", "requests_balance"))
+            if complete >= len(table.columns) and all(r.passed for r in results):
+                passing.append(cells)
+        if len(passing) == 1:
+            res.cells += passing[0]
+            res.warnings.append(
+                f"{table.key}.{row.key}: digits split the one way of {len(fit.options)} with which the checks pass"
+            )
+        else:
+            res.warnings.append(f"{table.key}.{row.key}: {fit.warning}")
 
 
 def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:
@@ -117,7 +170,10 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     else:
         scored = [(assign(cands, t.rows), t) for t in options.values()]
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
-    _emit(chosen, matches, None, res)
+    matches, warns = trusted_floated(cands, matches)
+    res.warnings += [f"active: {w}" for w in warns]
+    for row, fit in _emit(chosen, matches, None, res):
+        res.warnings.append(f"active.{row.key}: {fit.warning}")
     res.found, res.table = bool(matches), chosen
     res.warnings += _unplaced("active", cands, matches)
     res.warnings += _seen_not_placed(chosen, cands, [], res)
@@ -127,6 +183,9 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
 def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
     res = TableResult()
     cands, others = assemble(lines)
+    subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
+    if not subtotal:
+        cands = recut(cands, len(cb.REQUEST_COLUMNS), sum_rule(1, len(cb.REQUEST_COLUMNS)))
     cmap = column_map(_header_tokens(others), cb.REQUESTS_2021)
     m21, s21 = align(cands, cb.REQUESTS_2021.rows)
     sub_rows = {"other_no_correction", "other_no_fee_paid", "other_other"}
@@ -140,8 +199,13 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table = m21, cb.REQUESTS_2021
     if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
-    subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
-    _emit(table, matches, cmap, res, subtotal)
+    matches, inferred, warns = screen(cands, matches, table.rows)
+    res.warnings += [f"requests: {w}" for w in warns]
+    ambiguous = _emit(table, matches, cmap, res, subtotal)
+    _settle(table, ambiguous, res)
+    outcome = cb.outcome_rows("2019" if res.collapsed_other else "2021", res.collapsed_other)
+    res.cells, warns = confirm(table.key, res.cells, inferred, outcome)
+    res.warnings += warns
     res.found, res.table = bool(matches), table
     res.warnings += _unplaced("requests", cands, matches)
     res.warnings += _seen_not_placed(table, cands, others, res)
@@ -150,6 +214,23 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
 
 def _nonblank(vals: list[Token]) -> int:
     return sum(1 for v in vals if parse_value(v.text).value is not None)
+
+
+def _split_review(cands: list[Candidate], width: int, k: int):
+    """The table's numbers are the first rows of the section: the shortest run of
+    candidates, from the first, whose digits split one way into three groups that
+    add up (prose after the table, "2024 年…", is not part of it)."""
+    rule = sum_rule(width // k, k)
+    vals: list[Token] = []
+    split = None
+    for c in cands:
+        vals = vals + [v for v in c.values if v.text.strip()]
+        if not vals:
+            continue
+        split = resolve(vals, width, rule, k)
+        if split.tokens is not None or split.ways != 0 or len(vals) >= width:
+            return split
+    return split or resolve(vals, width, rule, k)
 
 
 def extract_review(lines: list[Line]) -> TableResult:
@@ -174,10 +255,23 @@ def extract_review(lines: list[Line]) -> TableResult:
         fives = [c for c in cands if len(c.values) == len(table.columns)]
         matches, _ = align(fives, table.rows)
         if len(matches) == len(table.rows):
-            _emit(table, matches, None, res)
+            for row, fit in _emit(table, matches, None, res):
+                res.warnings.append(f"review_litigation.{row.key}: {fit.warning}")
             res.found = True
             return res
         vals = [v for c in cands for v in c.values if v.text.strip()]
+        if len(vals) < width and any(splittable(v.text) for v in vals):
+            split = _split_review(cands, width, len(table.columns))
+            if split.tokens is None:
+                how = {0: "no split fits", GAVE_UP: "too many splits to try"}.get(
+                    split.ways, "more than one split fits"
+                )
+                res.warnings.append(
+                    f"review_litigation: digits {' '.join(v.text for v in vals)!r} for {width} columns: "
+                    f"{how} the table; table not placed"
+                )
+                return res
+            vals = split.tokens
         if len(vals) != width:
             if cands:
                 res.warnings.append(
