@@ -35,6 +35,7 @@ from crawler.render_policy import generic_needs_browser, list_needs_browser, pag
 from crawler.rendering import RenderGate
 from crawler.retries import RetryPolicy
 from crawler.robots import Robots, Verdict
+from crawler.shard import parse_shard, select_shard
 from extract.charset import decode_html
 from extract.titles import is_report_title, parse_title
 
@@ -695,12 +696,18 @@ def command(args) -> int:
     try:
         sources = registry.load_sources([args.sources] if args.sources else None)
         sources = registry.select(sources, args.source, args.district)
+        shard = parse_shard(args.shard) if getattr(args, "shard", None) else None
     except registry.RegistryError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
     if not sources:
         print("error: no source matches the selection", file=sys.stderr)
         return EXIT_USAGE
+    if shard is not None:
+        selected, sources = len(sources), select_shard(sources, shard)
+        print(f"shard {shard}: {len(sources)} of {selected} sources", file=sys.stderr)
+        if not sources:
+            return 0  # more shards than hosts: this one has nothing to do
     stats = crawl(sources, args.data_dir, config_from_args(args))
     code, line = outcome(stats)
     summary = getattr(args, "summary", None)

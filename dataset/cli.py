@@ -9,12 +9,32 @@ from .archive import Archive
 from .duck import DatasetError
 
 
-def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) -> int:
-    """``nianbao extract --data-dir DIR``: extract the archive, then rewrite the Parquet files."""
+def extract(data_dir: Path, full: bool = False, archive: Archive | None = None, workers: int | None = None,
+            ray: str | None = None, timeout: float | None = None) -> int:  # fmt: skip
+    """``nianbao extract --data-dir DIR [--workers N | --ray ADDRESS]``: extract the archive (here,
+    on a process pool or on a Ray cluster: the same results), then rewrite the Parquet files."""
     from .extract_archive import extract_archive
     from .parquet import write_dataset
 
-    stats = extract_archive(data_dir, full=full, archive=archive)
+    if workers is None and ray is None:
+        stats = extract_archive(data_dir, full=full, archive=archive)
+    else:
+        from .parallel import DEFAULT_TIMEOUT, run_engine
+
+        if ray is not None:
+            from .ray_run import RayEngine
+
+            engine = RayEngine(ray, cpus=workers)
+        else:
+            from .workers import ProcessPool
+
+            engine = ProcessPool(workers)
+        try:
+            stats = run_engine(
+                data_dir, engine, full=full, archive=archive, timeout=timeout or DEFAULT_TIMEOUT
+            )
+        finally:
+            engine.close()
     if stats.documents == 0:
         print(
             f"extract: no archived documents in {data_dir} ({_no_documents_why(data_dir)})", file=sys.stderr
@@ -72,6 +92,22 @@ def load(data_dir: Path, force: bool = False, archive: Archive | None = None) ->
     return 0
 
 
+def merge(data_dir: Path, shards: list[Path]) -> int:
+    """``nianbao merge --data-dir OUT SHARD...``: one data directory from a sharded crawl, then load it."""
+    from .merge import merge as merge_dirs
+
+    m = merge_dirs(data_dir, shards)
+    print(f"merge: {m.shards} data directories -> {m.directory}: {m.fetches} addresses ({m.duplicates} held by "
+          f"more than one, kept once), {m.documents} documents, {m.payloads} payloads in {m.warc_files} WARC "
+          f"files, {m.results} extraction results copied", file=sys.stderr)  # fmt: skip
+    if m.unextracted:
+        print(f"merge: {m.unextracted} of {m.payloads_of_documents} documents' payloads have no extraction "
+              f"result yet: run `nianbao extract --data-dir {data_dir}`", file=sys.stderr)  # fmt: skip
+        if m.unextracted == m.payloads_of_documents:
+            return 0  # nothing to load until then
+    return load(data_dir)
+
+
 def add(data_dir: Path, paths: list[Path], url: str | None = None, district: str = "", level: str = "",
         agency: str | None = None, manifest: Path | None = None) -> int:  # fmt: skip
     """``nianbao add``: files a user has become documents of DATA_DIR, extracted and loaded."""
@@ -112,7 +148,10 @@ def run(args) -> int:
             return add(args.data_dir, args.paths, args.url, args.district or "", args.level or "", args.agency,
                        args.manifest)  # fmt: skip
         if args.command == "extract":
-            return extract(args.data_dir, full=args.full)
+            return extract(args.data_dir, full=args.full, workers=getattr(args, "workers", None),
+                           ray=getattr(args, "ray", None), timeout=getattr(args, "timeout", None))  # fmt: skip
+        if args.command == "merge":
+            return merge(args.data_dir, args.shards)
         if args.command == "load":
             return load(args.data_dir, force=getattr(args, "force", False))
         if args.command == "export":

@@ -40,8 +40,22 @@ def extract_one(data: bytes, media_type: str | None, url: str) -> dict[str, Any]
         ex = extract(data, media_type=mt, url=url)
         return {"status": ex.report.status, "error": None, **ex.to_dict()}
     except Exception as e:  # noqa: BLE001 - one bad document must never stop the run
-        tb = traceback.format_exception_only(type(e), e)[-1].strip()
-        return {"status": STATUS_FAILED, "error": tb, "report": None, "cells": [], "checks": []}
+        return failed_record(traceback.format_exception_only(type(e), e)[-1].strip())
+
+
+def failed_record(error: str) -> dict[str, Any]:
+    """The record of a document that gave no extraction (bad payload, crash, time-out)."""
+    return {"status": STATUS_FAILED, "error": error, "report": None, "cells": [], "checks": []}
+
+
+def save_result(data_dir: Path, sha256: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """Write one document's record to the results cache, the same bytes whoever extracted it."""
+    rec = {"sha256": sha256, "extractor_version": EXTRACTOR_VERSION, **rec}
+    write_atomic(
+        result_path(data_dir, sha256),
+        json.dumps(rec, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"),
+    )
+    return rec
 
 
 def _progress(stats: ExtractStats, total: int, final: bool = False) -> None:
@@ -66,7 +80,6 @@ def extract_archive(data_dir: Path, full: bool = False, archive: Archive | None 
             stats.cached += 1
             continue
         seen.add(doc.sha256)
-        path = result_path(data_dir, doc.sha256)
         if not full and load_result(data_dir, doc.sha256) is not None:
             stats.cached += 1
         else:
@@ -74,17 +87,8 @@ def extract_archive(data_dir: Path, full: bool = False, archive: Archive | None 
                 data = archive.read_payload(data_dir, doc.sha256)
                 rec = extract_one(data, doc.media_type, doc.url)
             except Exception as e:  # noqa: BLE001 - unreadable payload: a failed report, not a crash
-                rec = {
-                    "status": STATUS_FAILED,
-                    "error": f"payload: {e}",
-                    "report": None,
-                    "cells": [],
-                    "checks": [],
-                }
-            rec = {"sha256": doc.sha256, "extractor_version": EXTRACTOR_VERSION, **rec}
-            write_atomic(
-                path, json.dumps(rec, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-            )
+                rec = failed_record(f"payload: {e}")
+            rec = save_result(data_dir, doc.sha256, rec)
             stats.extracted += 1
             stats.failed += rec["status"] == STATUS_FAILED
         now = time.monotonic()

@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--out", type=Path, metavar="DIR", help="write NAME.json per report into DIR")
     p.add_argument("--url", help="the address the file was fetched from (one file only)")
     p.add_argument("--full", action="store_true", help="re-extract every archived document (with --data-dir)")
+    p.add_argument("--workers", type=int, nargs="?", const=0, metavar="N",
+                   help="with --data-dir: extract on N local processes (no N: one per core; with --ray local: "
+                        "the cluster's CPUs)")  # fmt: skip
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="with --data-dir: extract on a Ray cluster (local, auto or ray://host:10001)")  # fmt: skip
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="with --workers/--ray: give up a document after this long (default 600)")  # fmt: skip
     _add_data_dir(p)
 
     p = sub.add_parser("check", help="a readable verdict per report: which checks fail, where, by how much")
@@ -90,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", default=[], metavar="ID", help="crawl only this source id")
     p.add_argument("--district", help="crawl only this district (e.g. 巴南区)")
     p.add_argument("--since", type=year, metavar="YEAR", help="skip reports for statistics years before YEAR")
+    p.add_argument("--shard", metavar="K/N",
+                   help="crawl only the hosts of shard K of N (stable hash of the host; merge with `nianbao merge`)")  # fmt: skip
     p.add_argument("--no-progress", action="store_true", help="no live progress bar")
     p.add_argument("--delay", type=nonnegative_float, metavar="SECONDS", help="min gap per host (default 1)")
     p.add_argument(
@@ -146,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", help="the agency, where the documents do not name it")
     _add_data_dir(p)
 
+    p = sub.add_parser("merge", help="combine the data directories of a sharded crawl into one, then load it")
+    p.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR",
+                   help="data directories of `nianbao crawl --shard K/N` (one per shard)")  # fmt: skip
+    _add_data_dir(p)
+
     p = sub.add_parser("export", help="export the wide views and failed checks as CSV or Excel")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format (default: csv)")
     p.add_argument("--district", help="only this district's reports (e.g. 巴南区)")
@@ -197,7 +211,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if (
         args.command == "extract"
         and not args.paths
-        or args.command in ("load", "export", "dictionary", "add")
+        or args.command in ("load", "merge", "export", "dictionary", "add")
     ):
         from dataset import cli as dataset_cli
 
