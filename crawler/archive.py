@@ -206,6 +206,25 @@ def warc_records(result, sha: str, revisit_of: dict | None, warc_date: str) -> b
     return buf.getvalue()
 
 
+def rendered_records(result, sha: str, warc_date: str) -> tuple[bytes, int]:
+    """A rendered page: the answer the client received (response + request records), then the DOM
+    as a ``conversion`` record that refers to that response; and where in the bytes the DOM record
+    starts (the ledger points there, so read_payload gives the DOM)."""
+    original = result.original
+    head = warc_records(original, hashlib.sha256(original.body).hexdigest(), None, warc_date)
+    first_id = next(ArchiveIterator(io.BytesIO(head))).rec_headers.get_header("WARC-Record-ID")
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    rec = writer.create_warc_record(
+        result.final_url, "conversion", payload=io.BytesIO(result.body),
+        warc_content_type="text/html; charset=utf-8",
+        warc_headers_dict={"WARC-Date": warc_date, "WARC-Refers-To": first_id, "WARC-Nianbao-Sha256": sha,
+                           "WARC-Nianbao-Rendered-By": result.browser or "Chromium"},
+    )  # fmt: skip
+    writer.write_record(rec)
+    return head + buf.getvalue(), len(head)
+
+
 class Archive:
     """Appends to one WARC file per process; a single writer task group-commits to disk and ledger."""
 
@@ -341,17 +360,24 @@ class Archive:
                             "url": known.get("url") or row["url"],
                             "date": known.get("date") or row["fetched_at"],
                         }
-                    data = warc_records(res, sha, revisit, row["fetched_at"])
+                    skip = 0
+                    if (
+                        getattr(res, "original", None) is not None
+                    ):  # a rendered DOM and the answer it grew from
+                        data, skip = rendered_records(res, sha, row["fetched_at"])
+                        known = None
+                    else:
+                        data = warc_records(res, sha, revisit, row["fetched_at"])
                     if f is None:
                         f = self._file = open(self.raw / self.name, "ab")  # noqa: SIM115 - kept open for the run
-                    offset = f.tell()
+                    offset = f.tell() + skip
                     f.write(data)
                     wrote = True
-                    row.update(warc_file=self.name, warc_offset=offset, warc_length=len(data))
+                    row.update(warc_file=self.name, warc_offset=offset, warc_length=len(data) - skip)
                     if known is None:
                         self._known[sha] = {"url": res.final_url, "date": row["fetched_at"]}
                         payload_rows.append({"sha256": sha, "warc_file": self.name, "warc_offset": offset,
-                                             "warc_length": len(data), "size": len(body),
+                                             "warc_length": len(data) - skip, "size": len(body),
                                              "media_type": row["media_type"]})  # fmt: skip
             fetch_rows.append(row)
             out.append(row)

@@ -25,6 +25,7 @@ from crawler.addresses import AddressRefused, Unresolvable, check_host
 from crawler.blocks import block_reason
 from crawler.politeness import Politeness
 from crawler.retries import RetryableStatus, RetryPolicy, is_retryable_status, parse_retry_after, with_retries
+from crawler.robots import Verdict
 
 DEFAULT_USER_AGENT = (
     "nianbao/0.1 (+https://github.com/nianbao/nianbao; government annual report research crawler)"
@@ -92,7 +93,7 @@ def _is_tls_error(exc: BaseException) -> bool:
     return "SSL" in str(exc) or "TLS" in str(exc)
 
 
-RobotsCheck = Callable[[str], Awaitable[bool]]
+RobotsCheck = Callable[[str], Awaitable[Verdict]]
 
 
 class Fetcher:
@@ -108,6 +109,14 @@ class Fetcher:
         self._client = httpx.AsyncClient(**common)
         self._legacy = httpx.AsyncClient(verify=_legacy_context(), **common)
         self._legacy_hosts: set[str] = set()
+
+    def add_cookies(self, cookies: list[dict]) -> None:
+        """Cookies a browser earned (a solved challenge): sent by the plain client from now on."""
+        for c in cookies:
+            for client in (self._client, self._legacy):
+                client.cookies.set(
+                    c["name"], c["value"], domain=c.get("domain") or "", path=c.get("path") or "/"
+                )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -125,6 +134,7 @@ class Fetcher:
         per_host: int | None = None,
         delay: float | None = None,
         check_blocks: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> FetchResult:
         """GET ``url`` following at most ``max_redirects`` checked hops."""
         current, redirects = url, []
@@ -154,10 +164,16 @@ class Fetcher:
                 return FetchResult(
                     url, current, "refused", error=f"{current}: refused: {e}", redirects=redirects
                 )
-            if robots is not None and not await robots(current):
-                return FetchResult(url, current, "refused", error=f"{current}: disallowed by robots.txt",
-                                   redirects=redirects)  # fmt: skip
-            result = await self._one(url, current, conditional, per_host, delay)
+            if robots is not None:
+                verdict = await robots(current)
+                if not verdict:
+                    # unreachable robots.txt: an error the next run retries; a Disallow rule: a refusal
+                    outcome = "error" if verdict.unreachable else "refused"
+                    return FetchResult(
+                        url, current, outcome, error=f"{current}: {verdict.reason}", redirects=redirects
+                    )
+            result = await self._one(url, current, {**(headers or {}), **(conditional or {})} or None, per_host,
+                                     delay)  # fmt: skip
             result.redirects = redirects
             if result.outcome == "error" or result.status is None or not (300 <= result.status < 400) \
                     or result.status == 304:  # fmt: skip

@@ -21,7 +21,7 @@ FETCH_COLUMNS = (
     "url", "final_url", "source_id", "district", "level", "role", "status", "http_status", "fetched_at",
     "checked_at", "sha256", "etag", "last_modified", "error", "parent_url", "title", "agency_hint", "year_hint",
     "published_hint", "media_type", "size", "warc_file", "warc_offset", "warc_length", "legacy_tls", "attempts",
-    "run_id",
+    "run_id", "rendered",
 )  # fmt: skip
 
 _SCHEMA = """
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS fetches (
     sha256 TEXT, etag TEXT, last_modified TEXT, error TEXT, parent_url TEXT, title TEXT,
     agency_hint TEXT, year_hint INTEGER, published_hint TEXT, media_type TEXT, size INTEGER,
     warc_file TEXT, warc_offset INTEGER, warc_length INTEGER, legacy_tls INTEGER, attempts INTEGER,
-    run_id INTEGER
+    run_id INTEGER, rendered INTEGER
 );
 CREATE INDEX IF NOT EXISTS fetches_source ON fetches(source_id);
 CREATE TABLE IF NOT EXISTS payloads (
@@ -60,11 +60,25 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(_SCHEMA)
+            have = {r[1] for r in self.db.execute("PRAGMA table_info(fetches)")}
+            if (
+                "rendered" not in have
+            ):  # a ledger from before the browser: 1 = the stored body is a rendered DOM
+                self.db.execute("ALTER TABLE fetches ADD COLUMN rendered INTEGER")
         self.db.row_factory = sqlite3.Row
         self.lock = threading.Lock()
+        self.readonly = readonly
 
     def close(self) -> None:
+        """Checkpoint and leave WAL mode on the way out: a closed ledger is one file, and the
+        read-only openings of extract and load then leave no -wal/-shm files beside it."""
         with self.lock:
+            if not self.readonly:
+                try:
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    self.db.execute("PRAGMA journal_mode=DELETE")  # a no-op while another connection is open
+                except sqlite3.Error:
+                    pass  # still consistent: the next opening replays the WAL
             self.db.close()
 
     # reads -----------------------------------------------------------------

@@ -23,6 +23,14 @@ class PolitenessConfig:
     jitter: float = 0.5  # fraction of delay added at random
     global_limit: int = 16
 
+    def __post_init__(self) -> None:
+        # a limit of 0 is a semaphore nobody ever acquires: a crawl that waits forever, sending nothing
+        for name in ("per_host", "global_limit"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1 (got {getattr(self, name)})")
+        if self.delay < 0 or self.jitter < 0:
+            raise ValueError("delay and jitter must not be negative")
+
 
 class _Host:
     def __init__(self, per_host: int, delay: float):

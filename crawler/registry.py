@@ -1,15 +1,23 @@
 """The source registry: which portal columns to crawl, and what each one may do.
 
-A registry is a UTF-8 CSV file with a header row, one row per portal column.
+A registry is a CSV file with a header row, one row per portal column, in
+UTF-8; a file that is not UTF-8 is read as GB18030 (what Chinese Excel saves
+as "CSV") with a warning that says so.
 Required columns: ``id,district,agency,level,start_url,cms,allow_private``.
 Optional override columns (empty = crawl default): ``delay`` (seconds between
 requests to the host), ``per_host`` (concurrent requests to the host),
 ``max_pages`` (list pages per column), ``max_depth`` (sub-column depth),
 ``allowed_domains`` (space-separated extra hosts redirects may land on),
-``note`` (free text, ignored).
+``render`` (``auto``: a browser only for a page that needs one; ``always``:
+every HTML page rendered; ``never``), ``verified`` (``true`` once ``nianbao
+sources check`` found the column live and listing reports, ``false`` for a row
+inferred from a pattern and not yet checked; empty: not said), ``note`` (free
+text, ignored).
 
 Validation happens on load so a typo fails the run before any request is sent,
-with the file and line in the message.  ``allow_private`` is the only switch
+with the file and line in the message.  Keywords (``level``, ``cms``,
+``allow_private``) are matched without regard to case — Excel writes TRUE and
+FALSE — and nothing else is loosened.  ``allow_private`` is the only switch
 that lets a source reach loopback or private addresses; the shipped registry
 never sets it.
 """
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import ipaddress
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,10 +34,13 @@ from urllib.parse import urlsplit
 REQUIRED = ("id", "district", "agency", "level", "start_url", "cms", "allow_private")
 LEVELS = ("district", "department", "street", "township")
 CMS_FAMILIES = ("trs", "generic", "fjtrs", "hanweb")
+RENDER_MODES = ("auto", "always", "never")
 _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n", ""}
 
 DEFAULT_REGISTRY_DIR = Path(__file__).resolve().parent.parent / "data" / "sources"
+
+log = logging.getLogger("nianbao.registry")
 
 
 class RegistryError(ValueError):
@@ -49,6 +61,8 @@ class Source:
     max_pages: int | None = None
     max_depth: int | None = None
     allowed_domains: tuple[str, ...] = ()
+    render: str = "auto"
+    verified: bool | None = None
     origin: str = ""  # "file:line", for messages
 
     @property
@@ -91,6 +105,21 @@ def _opt_number(raw: str | None, kind, where: str, name: str):
     return value
 
 
+def _address_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a start address, or None.  Caught here, not at the first request,
+    so the run fails before anything is sent."""
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return "contains white space or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as e:  # "http://[::1/a": Invalid IPv6 URL
+        return f"is not a valid address ({e})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http(s) address"
+    return None
+
+
 def _parse_row(row: dict[str, str | None], where: str) -> Source:
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
@@ -102,19 +131,27 @@ def _parse_row(row: dict[str, str | None], where: str) -> Source:
         raise RegistryError(f"{where}: id {sid!r} contains white space")
     if not cell("district"):
         raise RegistryError(f"{where}: empty district (source {sid})")
-    level = cell("level")
+    level = cell("level").lower()
     if level not in LEVELS:
         raise RegistryError(f"{where}: level {level!r} is not one of {', '.join(LEVELS)} (source {sid})")
-    cms = cell("cms")
+    cms = cell("cms").lower()
     if cms not in CMS_FAMILIES:
         raise RegistryError(f"{where}: cms {cms!r} is not one of {', '.join(CMS_FAMILIES)} (source {sid})")
     url = cell("start_url")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RegistryError(f"{where}: start_url {url!r} is not an http(s) address (source {sid})")
+    bad = _address_problem(url)
+    if bad:
+        raise RegistryError(f"{where}: start_url {url!r} {bad} (source {sid})")
     flag = cell("allow_private").lower()
     if flag not in _TRUE | _FALSE:
         raise RegistryError(f"{where}: allow_private {flag!r} must be true or false (source {sid})")
+    render = cell("render").lower() or "auto"
+    if render not in RENDER_MODES:
+        raise RegistryError(
+            f"{where}: render {render!r} is not one of {', '.join(RENDER_MODES)} (source {sid})"
+        )
+    verified = cell("verified").lower()
+    if verified not in _TRUE | _FALSE:
+        raise RegistryError(f"{where}: verified {verified!r} must be true, false or empty (source {sid})")
     per_host = _opt_number(row.get("per_host"), int, where, "per_host")
     if per_host == 0:
         raise RegistryError(f"{where}: column per_host must be at least 1 (source {sid})")
@@ -131,19 +168,52 @@ def _parse_row(row: dict[str, str | None], where: str) -> Source:
         max_pages=_opt_number(row.get("max_pages"), int, where, "max_pages"),
         max_depth=_opt_number(row.get("max_depth"), int, where, "max_depth"),
         allowed_domains=tuple((row.get("allowed_domains") or "").split()),
+        render=render,
+        verified=None if not verified else verified in _TRUE,
         origin=where,
     )
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else GB18030 — Chinese Excel's "CSV" — said aloud."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: no such registry file") from None
+    except IsADirectoryError:
+        raise RegistryError(
+            f"{path}: is a directory (give a CSV file, or the directory to --sources)"
+        ) from None
+    except OSError as e:
+        raise RegistryError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise RegistryError(
+            f"{path}:{_line_of(data, utf8_error.start)}: neither UTF-8 nor GB18030 (byte "
+            f'0x{data[utf8_error.start]:02x}); save the file as "CSV UTF-8"'
+        ) from e
+    log.warning(
+        '%s: not UTF-8 (line %d); read as GB18030, the encoding Chinese Excel saves as "CSV" '
+        '(save as "CSV UTF-8" to silence this)',
+        path,
+        _line_of(data, utf8_error.start),
+    )
+    return text
 
 
 def load_registry(path: Path) -> list[Source]:
     """Read and validate one registry file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: no such registry file") from None
-    except UnicodeDecodeError as e:
-        raise RegistryError(f"{path}: not UTF-8 ({e})") from None
+    text = read_text(path)
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
@@ -164,15 +234,26 @@ def load_registry(path: Path) -> list[Source]:
     return sources
 
 
+def registry_files(paths: list[Path] | None = None) -> list[Path]:
+    """The CSV files named: a directory stands for every ``*.csv`` in it (default: the shipped data/sources/)."""
+    files: list[Path] = []
+    for p in [Path(p) for p in paths] if paths else [DEFAULT_REGISTRY_DIR]:
+        if p.is_dir():
+            found = sorted(p.glob("*.csv"))
+            if not found:
+                raise RegistryError(f"{p}: no registry CSV files (*.csv) in this directory")
+            files += found
+        else:
+            files.append(p)
+    return files
+
+
 def load_sources(paths: list[Path] | None = None) -> list[Source]:
-    """Every source of the given files (default: every CSV in data/sources/); ids unique across files."""
-    if not paths:
-        paths = sorted(DEFAULT_REGISTRY_DIR.glob("*.csv"))
-        if not paths:
-            raise RegistryError(f"{DEFAULT_REGISTRY_DIR}: no registry CSV files")
+    """Every source of the given files or directories (default: every CSV in data/sources/); ids unique
+    across files."""
     out: list[Source] = []
     seen: dict[str, str] = {}
-    for p in paths:
+    for p in registry_files(paths):
         for s in load_registry(p):
             if s.id in seen:
                 raise RegistryError(f"{s.origin}: duplicate id {s.id!r} (first at {seen[s.id]})")

@@ -1,9 +1,12 @@
 """robots.txt, read once per origin and obeyed for every request to it.
 
-Parsed with Protego (Scrapy's parser).  A missing robots.txt (any 4xx) allows
-everything, as the convention says; a server error or an unreachable file
-disallows the origin for this run, because "cannot tell" must not become
-"allowed".  Crawl-delay, when larger than ours, becomes the host's delay.
+Parsed with Protego (Scrapy's parser).  RFC 9309 decides what an answer
+means: a robots.txt answering 4xx ("unavailable") means no rules at all; a 5xx
+answer or no answer ("unreachable") means the whole host is disallowed *for
+now* — "cannot tell" must not become "allowed", but neither is it a refusal:
+the fetch is an error the next run retries, and the message says which of the
+two happened.  A 429 (after its retries) counts as unreachable, not as "no
+rules": a host asking us to slow down has not said we may crawl it.  Crawl-delay, when larger than ours, becomes the host's delay.
 """
 
 from __future__ import annotations
@@ -16,20 +19,37 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What robots.txt says about one address."""
+
+    allowed: bool
+    reason: str | None = None  # why not, for the message
+    unreachable: bool = False  # robots.txt could not be read: disallowed for now, an error to retry
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
 @dataclass
 class RobotsRule:
     parser: Protego | None  # None: everything allowed
-    blocked_reason: str | None = None  # set: everything disallowed
+    blocked_reason: str | None = None  # set: robots.txt unreachable, everything disallowed for now
 
     def allows(self, url: str, user_agent: str) -> bool:
+        return self.verdict(url, user_agent).allowed
+
+    def verdict(self, url: str, user_agent: str) -> Verdict:
         if self.blocked_reason:
-            return False
-        return self.parser is None or self.parser.can_fetch(url, user_agent)
+            return Verdict(False, f"{self.blocked_reason}; host treated as disallowed for now", True)
+        if self.parser is None or self.parser.can_fetch(url, user_agent):
+            return Verdict(True)
+        return Verdict(False, "disallowed by robots.txt")
 
 
 def parse_robots(status: int | None, body: bytes) -> RobotsRule:
     """The rule for an origin from the answer to its /robots.txt."""
-    if status is None or status >= 500:
+    if status is None or status >= 500 or status == 429:  # 429 "too many requests" is no permission either
         return RobotsRule(
             None, f"robots.txt unavailable (HTTP {status})" if status else "robots.txt unreachable"
         )
@@ -61,8 +81,8 @@ class Robots:
             try:
                 status, body = await fetch(key)
                 rule = parse_robots(status, body)
-            except Exception as e:  # any failure to read it: cannot tell, so disallow
-                rule = RobotsRule(None, f"robots.txt unreadable ({e})")
+            except Exception as e:  # any failure to read it: cannot tell, so disallow (for now)
+                rule = RobotsRule(None, f"robots.txt unreachable ({e})")
             if rule.parser is not None and self._on_delay:
                 delay = rule.parser.crawl_delay(self.user_agent)
                 if delay:
@@ -70,5 +90,5 @@ class Robots:
             fut.set_result(rule)
         return await fut
 
-    async def allowed(self, url: str, fetch: FetchRobots) -> bool:
-        return (await self.rule(url, fetch)).allows(url, self.user_agent)
+    async def allowed(self, url: str, fetch: FetchRobots) -> Verdict:
+        return (await self.rule(url, fetch)).verdict(url, self.user_agent)

@@ -18,19 +18,23 @@ import asyncio
 import json
 import logging
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import registry
 from crawler.archive import Archive, read_payload
+from crawler.browser import BrowserConfig, RenderedResult
 from crawler.client import ClientConfig, Fetcher, FetchResult, now_iso
 from crawler.discovery import generic, scripted, trs
 from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
 from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
+from crawler.render_policy import generic_needs_browser, list_needs_browser, pager_links
+from crawler.rendering import RenderGate
 from crawler.retries import RetryPolicy
-from crawler.robots import Robots
+from crawler.robots import Robots, Verdict
 from extract.charset import decode_html
 from extract.titles import is_report_title, parse_title
 
@@ -45,6 +49,7 @@ class CrawlConfig:
     max_depth: int = 3  # sub-column levels below the start column
     since: int | None = None  # skip reports of statistics years before this
     progress: bool = True
+    browser: BrowserConfig = field(default_factory=BrowserConfig)
 
 
 @dataclass
@@ -55,12 +60,23 @@ class SourceStats:
     attachments: int = 0
     blocked: int = 0
     errors: int = 0
-    refused: int = 0  # robots.txt, off-domain or private-address refusals
+    refused: int = 0  # robots.txt, off-domain or private-address refusals (a rendered page's requests too)
+    rendered: int = 0  # pages stored as the DOM a browser left (challenge, script list, render=always)
     skipped_since: int = 0
-    expected: int = 0  # list items the columns announce (where they do)
-    found: int = 0  # list items found in those columns
+    expected: int = 0  # list entries the source's columns announce (only columns that print a count)
+    found: int = 0  # list entries found in those same columns, to hold against ``expected``
+    answered: int = 0  # usable answers: documents fetched, confirmed unchanged (304) or read back
     columns: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reached(self) -> bool:
+        """Did the source give anything usable?  A source that did not is a failed source."""
+        return self.answered > 0
+
+    @property
+    def announces(self) -> bool:
+        return any(c["expected"] is not None for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,7 @@ class Crawl:
         self.stats = {s.id: SourceStats() for s in sources}
         self.claimed: set[str] = set()
         self._bar = None
+        self._urls, self._started, self._drawn = 0, time.monotonic(), 0.0
         # column directories of the run's sources: a sub-column under another source's
         # start column is that source's to crawl (with its own agency and level)
         self.columns = {s.id: _column_key(s.start_url) for s in sources}
@@ -107,48 +124,50 @@ class Crawl:
     def warn(self, src: registry.Source, message: str) -> None:
         self.stats[src.id].warnings.append(message)
         if self._bar is not None:
-            self._bar.write(f"warning: {src.id}: {message}", file=sys.stderr)
+            if log.isEnabledFor(logging.WARNING):
+                self._bar.write(f"warning: {src.id}: {message}", file=sys.stderr)
         else:
             log.warning("%s: %s", src.id, message)
 
-    def _tick(self, total: int = 0, done: int = 0) -> None:
-        if self._bar is not None:
-            if total:
-                self._bar.total = (self._bar.total or 0) + total
-                self._bar.refresh()
-            if done:
-                self._bar.update(done)
+    def _tick(self, done: int = 0) -> None:
+        """The bar counts sources (a total known from the start, so it never runs backwards);
+        addresses, whose total nobody knows until the end, are a count with a rate beside it."""
+        self._urls += done
+        now = time.monotonic()
+        if self._bar is not None and done and now - self._drawn >= 0.2:
+            self._drawn = now
+            rate = self._urls / max(1e-6, now - self._started)
+            self._bar.set_postfix_str(f"{self._urls} urls, {rate:.1f}/s")
 
     async def _robots_fetch(self, src: registry.Source, url: str) -> tuple[int | None, bytes]:
         res = await self.fetcher.fetch(url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private,
                                        per_host=src.per_host, delay=src.delay, check_blocks=False)  # fmt: skip
+        if res.outcome == "refused" or res.status in (412, 202):
+            return 404, b""  # a redirect off the site, or an anti-bot answer on robots.txt: no rule set
         if res.status is None:
-            return None, b""
-        if res.status in (412, 202) or res.outcome == "refused":
-            return 404, b""  # an anti-bot answer on robots.txt is no rule set
+            raise ConnectionError((res.error or "no answer").removeprefix(f"{url}: "))
         return res.status, res.body
 
     def _robots_check(self, src: registry.Source):
-        async def check(url: str) -> bool:
+        async def check(url: str) -> Verdict:
             return await self.robots.allowed(url, lambda u: self._robots_fetch(src, u))
 
         return check
 
     # --- one address ---------------------------------------------------------
     async def get(self, src: registry.Source, url: str, role: str, hints: Hints = Hints(),
-                  parent: str | None = None) -> tuple[dict | None, bytes | None]:  # fmt: skip
+                  parent: str | None = None, render_if=None) -> tuple[dict | None, bytes | None]:  # fmt: skip
         """Fetch (or reuse) one address and record it; (ledger row, body) — body None if unusable."""
         if url in self.claimed:
             return None, None
         self.claimed.add(url)
         st = self.stats[src.id]
-        self._tick(total=1)
         try:
-            return await self._get(src, url, role, hints, parent, st)
+            return await self._get(src, url, role, hints, parent, st, render_if)
         finally:
             self._tick(done=1)
 
-    async def _get(self, src, url, role, hints, parent, st):
+    async def _get(self, src, url, role, hints, parent, st, render_if=None):
         prev = self.ledger.get(url)
         if (
             prev is not None
@@ -171,10 +190,23 @@ class Crawl:
                 conditional["If-None-Match"] = prev["etag"]
             if prev["last_modified"]:
                 conditional["If-Modified-Since"] = prev["last_modified"]
-        res: FetchResult = await self.fetcher.fetch(
-            url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
-            robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
-        )  # fmt: skip
+
+        async def plain() -> FetchResult:
+            return await self.fetcher.fetch(
+                url, domains=src.domains(), ports=src.ports(), allow_private=src.allow_private, conditional=conditional or None,
+                robots=self._robots_check(src), per_host=src.per_host, delay=src.delay,
+            )  # fmt: skip
+
+        res: FetchResult = await plain()
+        log.info("%s: %s %s -> %s", src.id, role, url, res.status or res.error or res.outcome)
+        res, why = await self.gate.after_fetch(src, url, res, render_if, plain)
+        rendered = isinstance(res, RenderedResult)
+        if why and not rendered and res.outcome == "ok" and res.error:
+            self.warn(src, res.error)  # the render failed; the page is kept as the client got it
+        if rendered:
+            st.refused += len(res.refused)
+            for reason in res.refused:
+                self.warn(src, f"{url}: page request refused: {reason}")
         now = now_iso()
         row = {
             "url": url, "final_url": res.final_url, "source_id": src.id, "district": src.district,
@@ -182,7 +214,7 @@ class Crawl:
             "etag": res.header("etag"), "last_modified": res.header("last-modified"), "error": res.error,
             "parent_url": parent, "title": hints.title, "agency_hint": hints.agency or src.agency,
             "year_hint": hints.year, "published_hint": hints.published, "legacy_tls": int(res.legacy_tls),
-            "attempts": res.attempts, "run_id": self.run_id,
+            "attempts": res.attempts, "run_id": self.run_id, "rendered": int(rendered and res.outcome == "ok"),
         }  # fmt: skip
         if res.status is not None:
             st.pages += 1
@@ -190,6 +222,7 @@ class Crawl:
             self._legacy_reported.add(src.host)
             self.warn(src, f"{url}: server needs legacy TLS; fetched with a legacy TLS context")
         if res.outcome == "ok":
+            st.rendered += rendered
             try:
                 saved = await self.archive.save(dict(row, status="ok"), res)
             except OSError:
@@ -200,9 +233,11 @@ class Crawl:
                 self.warn(src, error)
                 await self.archive.save(dict(row, status="error", error=error))
                 return None, None
+            st.answered += 1
             return saved, res.body
         if res.outcome == "not_modified" and prev is not None:
             st.reused += 1
+            st.answered += 1
             keep = dict(prev, checked_at=now, run_id=self.run_id, source_id=src.id, role=role, parent_url=parent,
                         title=hints.title or prev["title"], agency_hint=row["agency_hint"] or prev["agency_hint"],
                         year_hint=hints.year or prev["year_hint"],
@@ -230,6 +265,7 @@ class Crawl:
         if prev["status"] != "ok":
             st.blocked += prev["status"] == "blocked"
             return None, None
+        st.answered += 1
         return prev, read_payload(self.data_dir, prev["sha256"])
 
     # --- reports -------------------------------------------------------------
@@ -302,7 +338,11 @@ class Crawl:
 
     async def column(self, src: registry.Source, url: str, depth: int) -> None:
         """A TRS-style column: its list pages, entries, sub-columns, and any script-loaded remainder."""
-        row, body = await self.get(src, url, "list")
+
+        def render_if(page_html: str, final_url: str) -> str | None:
+            return list_needs_browser(page_html, final_url, url)
+
+        row, body = await self.get(src, url, "list", render_if=render_if)
         if body is None:
             return
         html = decode_html(body, (row or {}).get("media_type")).text
@@ -310,6 +350,10 @@ class Crawl:
         items: dict[str, Link] = {i.url: i for i in first.items}
         subs = list(first.subcolumns)
         max_pages = src.max_pages or self.config.max_pages
+        if row.get("rendered"):
+            await self._script_pages(
+                src, url, row["final_url"] or url, html, items, subs, max_pages, render_if
+            )
         kind, expected, extra, note = "trs", None, 0, None
         if first.page_count:
             pages, cut = trs.page_urls(url, first.page_count, max_pages)
@@ -317,7 +361,7 @@ class Crawl:
                 self.warn(src, f"{url}: column has {first.page_count.pages} list pages; only the first "
                                f"{max_pages} are fetched (max_pages)")  # fmt: skip
             expected = first.page_count.total
-            results = await asyncio.gather(*(self.get(src, p, "list") for p in pages))
+            results = await asyncio.gather(*(self.get(src, p, "list", render_if=render_if) for p in pages))
             for (prow, pbody), _p in zip(results, pages, strict=True):
                 if pbody is None:
                     continue
@@ -360,6 +404,34 @@ class Crawl:
             tasks += [self.column(src, s, depth + 1) for s in subs]
         await asyncio.gather(*tasks)
 
+    async def _script_pages(self, src, url, final_url, html, items, subs, max_pages, render_if) -> None:
+        """Further pages of a list a script built, found through the pager the script wrote."""
+        seen = {url, final_url, column_dir(url), column_dir(url) + "index.html"}
+        todo = [p for p in pager_links(html, final_url, url) if p not in seen]
+        fetched = 1
+        while todo and fetched < max_pages:
+            batch = todo[: max_pages - fetched]
+            if len(batch) < len(todo):
+                self.warn(src, f"{url}: script-built list has more pages than max_pages ({max_pages})")
+            fetched += len(batch)
+            seen.update(batch)
+            todo = []
+            results = await asyncio.gather(*(self.get(src, p, "list", render_if=render_if) for p in batch))
+            for prow, pbody in results:
+                if pbody is None:
+                    continue
+                text = decode_html(pbody, prow.get("media_type")).text
+                page = trs.parse_list_page(text, prow["final_url"], url)
+                for i in page.items:
+                    items.setdefault(i.url, i)
+                subs.extend(s for s in page.subcolumns if s not in subs)
+                if prow.get("rendered"):
+                    todo += [
+                        p
+                        for p in pager_links(text, prow["final_url"], url)
+                        if p not in seen and p not in todo
+                    ]
+
     async def _hanweb_rest(self, src, url, info, first_links, items) -> tuple[int, str | None]:
         for link in first_links:
             items.setdefault(trs.canonical_url(link.url), link)
@@ -396,7 +468,11 @@ class Crawl:
         """Breadth-first inside the column path, to ``max_depth`` link hops."""
         max_depth = src.max_depth if src.max_depth is not None else self.config.max_depth
         max_pages = src.max_pages or self.config.max_pages
-        frontier, fetched, reports = [src.start_url], 0, {}
+        frontier, fetched, reports, other_documents = [src.start_url], 0, {}, {}
+
+        def generic_render_if(page_html: str, final_url: str) -> str | None:
+            return generic_needs_browser(page_html, final_url, src.start_url)
+
         for depth in range(max_depth + 1):
             if not frontier:
                 break
@@ -405,7 +481,9 @@ class Crawl:
                 self.warn(src, f"{src.start_url}: page limit {max_pages} reached; {len(frontier) - len(batch)} "
                                "pages not visited (max_pages)")  # fmt: skip
             fetched += len(batch)
-            results = await asyncio.gather(*(self.get(src, u, "list") for u in batch))
+            results = await asyncio.gather(
+                *(self.get(src, u, "list", render_if=generic_render_if) for u in batch)
+            )
             nxt: list[str] = []
             for (row, body), u in zip(results, batch, strict=True):
                 if body is None:
@@ -415,11 +493,19 @@ class Crawl:
                 )
                 for r in page.reports:
                     reports.setdefault(trs.canonical_url(r.url), r)
+                for d in page.other_documents:
+                    other_documents.setdefault(d.url, d)
                 nxt.extend(f for f in page.follow if f not in self.claimed and f not in nxt)
             frontier = nxt
             if depth == max_depth and frontier:
                 self.warn(src, f"{src.start_url}: depth limit {max_depth} reached; {len(frontier)} pages not "
                                "visited (max_depth)")  # fmt: skip
+        skipped = [d for u, d in other_documents.items() if trs.canonical_url(u) not in reports]
+        if skipped:
+            names = "; ".join(f"{d.best_title or '(no title)'} <{d.url}>" for d in skipped[:3])
+            more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.warn(src, f"{src.start_url}: {len(skipped)} document link(s) whose title names no report "
+                           f"were not fetched: {names}{more}")  # fmt: skip
         self._column_record(src, column_dir(src.start_url), "generic", None, len(reports))
         await asyncio.gather(*(self.report(src, link) for link in reports.values()))
 
@@ -433,6 +519,9 @@ class Crawl:
             self.stats[src.id].errors += 1
             self.warn(src, f"{src.start_url}: crawl aborted: {type(e).__name__}: {e}")
             log.debug("source %s failed", src.id, exc_info=True)
+        finally:
+            if self._bar is not None:
+                self._bar.update(1)
 
     # --- the run -------------------------------------------------------------
     async def run(self) -> dict[str, SourceStats]:
@@ -445,18 +534,26 @@ class Crawl:
         self.fetcher = Fetcher(self.config.client, self.politeness)
         self.robots = Robots(self.config.client.user_agent, on_delay=self.politeness.set_min_delay)
         self._legacy_reported: set[str] = set()
+        self._urls, self._started = 0, time.monotonic()
+        self.gate = RenderGate(self.config.browser, self.fetcher, self.politeness, self._robots_check,
+                               self.config.client.user_agent)  # fmt: skip
         if self.config.progress:
-            from tqdm import tqdm
+            import tqdm
 
-            self._bar = tqdm(total=0, unit="url", desc="crawl", file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm.tqdm(total=len(self.sources), unit="source", desc="crawl", file=sys.stderr,
+                                  dynamic_ncols=True)  # fmt: skip
         await self.archive.start()
         try:
             await asyncio.gather(*(self.source(s) for s in self.sources))
         finally:
+            await self.gate.close()
             await self.archive.close()
             await self.fetcher.aclose()
             if self._bar is not None:
                 self._bar.close()
+        browser_line = self.gate.summary()
+        if browser_line:  # a wanted browser that was missing is a warning; a used one, detail (-v)
+            log.log(logging.INFO if self.gate.renderer.stats.renders else logging.WARNING, "%s", browser_line)
         self.ledger.finish_run(self.run_id, now_iso())
         self.ledger.close()
         return self.stats
@@ -469,23 +566,30 @@ def crawl(
     return asyncio.run(Crawl(sources, data_dir, config or CrawlConfig()).run())
 
 
-def summary_table(stats: dict[str, SourceStats]) -> str:
-    head = (
-        "source",
-        "pages",
-        "reused",
-        "reports",
-        "attach",
-        "blocked",
-        "refused",
-        "errors",
+#: what each summary column counts (printed under the table, and in the README)
+COLUMNS = (
+    ("pages", "HTTP answers received, any status"),
+    ("reused", "documents not fetched again: read back from the archive (resumed run) or unchanged (304)"),
+    ("reports", "report pages and report files archived"),
+    ("attach", "files (pdf, doc, xls, ...) linked from report pages, archived"),
+    ("blocked", "anti-bot answers (412, $_ts challenges), recorded, not archived"),
+    ("refused", "addresses not requested: robots.txt Disallow, another domain or port, a private address"),
+    ("errors", "failed fetches (network, 5xx, 404, unreachable robots.txt), retried by the next run"),
+    (
         "expected",
-        "found",
-    )
+        "entries the source's list pages announce (a record total the list prints); '-' = none says",
+    ),
+    ("found", "entries found in those same announcing lists, to hold against expected"),
+)
+
+
+def summary_table(stats: dict[str, SourceStats]) -> str:
+    head = ("source", *(name for name, _ in COLUMNS))
     rows = [head]
     for sid, s in stats.items():
+        announced = s.announces
         rows.append((sid, s.pages, s.reused, s.reports, s.attachments, s.blocked, s.refused, s.errors,
-                     s.expected if any(c["expected"] is not None for c in s.columns) else "-", s.found))  # fmt: skip
+                     s.expected if announced else "-", s.found if announced else "-"))  # fmt: skip
     tot = [sum(int(r[i]) for r in rows[1:] if str(r[i]).isdigit()) for i in range(1, len(head))]
     rows.append(("TOTAL", *tot))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
@@ -493,11 +597,69 @@ def summary_table(stats: dict[str, SourceStats]) -> str:
              for r in rows]  # fmt: skip
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
+    key = max(len(name) for name, _ in COLUMNS)
+    lines += ["", *(f"  {name.ljust(key)}  {what}" for name, what in COLUMNS)]
     shortfalls = [f"  {c['source_id']}: {c['column_url']}: {c['note']}" for s in stats.values() for c in s.columns
                   if c.get("note")]  # fmt: skip
     if shortfalls:
         lines += ["", "incomplete lists:", *shortfalls]
+    rendered = [f"  {sid}: {s.rendered} page(s)" for sid, s in stats.items() if s.rendered]
+    if rendered:
+        lines += ["", "rendered in the browser (challenge, script-built list or render=always):", *rendered]
     return "\n".join(lines)
+
+
+#: exit codes of ``nianbao crawl`` (also in --help and the README)
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def outcome(stats: dict[str, SourceStats]) -> tuple[int, str]:
+    """The exit code and the one line that ends the run: did every source give something usable?"""
+    failed = [sid for sid, s in stats.items() if not s.reached]
+    n = len(stats)
+    if not failed:
+        return EXIT_OK, f"all {n} source(s) reached"
+    if len(failed) == n:
+        return EXIT_SOURCES_FAILED, f"{n} of {n} sources reached nothing — is the network reachable?"
+    names = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+    return (
+        EXIT_SOURCES_FAILED,
+        f"{len(failed)} of {n} sources reached nothing ({names}); the others' reports are archived",
+    )
+
+
+def summary_dict(stats: dict[str, SourceStats], data_dir: Path) -> dict:
+    """The run's summary for machines (``--summary FILE.json``): per source, the totals and the verdict."""
+    code, line = outcome(stats)
+    counts = (
+        "pages",
+        "reused",
+        "reports",
+        "attachments",
+        "blocked",
+        "refused",
+        "errors",
+        "skipped_since",
+        "rendered",
+    )
+    sources = {}
+    for sid, s in stats.items():
+        sources[sid] = {k: getattr(s, k) for k in counts}
+        sources[sid].update(reached=s.reached, expected=s.expected if s.announces else None,
+                            found=s.found if s.announces else None, warnings=list(s.warnings),
+                            columns=[{k: v for k, v in c.items() if k not in ("source_id", "run_id")}
+                                     for c in s.columns])  # fmt: skip
+    totals = {k: sum(v[k] for v in sources.values()) for k in counts}
+    return {
+        "exit_code": code,
+        "message": line,
+        "data_dir": str(Path(data_dir).resolve()),
+        "sources_total": len(stats),
+        "sources_failed": [sid for sid, s in stats.items() if not s.reached],
+        "totals": totals,
+        "columns": dict(COLUMNS),
+        "sources": sources,
+    }
 
 
 def config_from_args(args) -> CrawlConfig:
@@ -515,27 +677,39 @@ def config_from_args(args) -> CrawlConfig:
         client = replace(client, user_agent=args.user_agent)
     if getattr(args, "retry_base", None) is not None:
         client = replace(client, retry=RetryPolicy(base=args.retry_base, cap=max(args.retry_base * 8, 0.01)))
-    progress = not getattr(args, "no_progress", False) and sys.stderr.isatty()
+    quiet = getattr(args, "quiet", 0)
+    progress = not getattr(args, "no_progress", False) and not quiet and sys.stderr.isatty()
     cfg = CrawlConfig(politeness=pol, client=client, since=getattr(args, "since", None), progress=progress)
     if getattr(args, "max_pages", None):
         cfg = replace(cfg, max_pages=args.max_pages)
     if getattr(args, "max_depth", None) is not None:
         cfg = replace(cfg, max_depth=args.max_depth)
+    if getattr(args, "no_browser", False):
+        cfg = replace(cfg, browser=replace(cfg.browser, enabled=False))
     return cfg
 
 
 def command(args) -> int:
-    """The ``nianbao crawl`` subcommand; returns the exit code."""
+    """The ``nianbao crawl`` subcommand; returns the exit code (EXIT_*)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         sources = registry.load_sources([args.sources] if args.sources else None)
         sources = registry.select(sources, args.source, args.district)
     except registry.RegistryError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if not sources:
         print("error: no source matches the selection", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     stats = crawl(sources, args.data_dir, config_from_args(args))
-    print(summary_table(stats))
-    return 0
+    code, line = outcome(stats)
+    summary = getattr(args, "summary", None)
+    if summary is not None:
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        summary.write_text(json.dumps(summary_dict(stats, args.data_dir), ensure_ascii=False, indent=1) + "\n",
+                           encoding="utf-8")  # fmt: skip
+    if not getattr(args, "quiet", 0):
+        print(summary_table(stats))
+    if code or not getattr(args, "quiet", 0):
+        print(f"crawl: {line}", file=sys.stderr)
+    return code

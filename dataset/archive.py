@@ -21,6 +21,9 @@ class Archive(Protocol):
 
 
 def default_archive() -> Archive:
+    """The crawl archive together with the documents added by ``nianbao add``."""
     from crawler import archive
 
-    return archive  # type: ignore[return-value]
+    from .local import CombinedArchive
+
+    return CombinedArchive(archive)  # type: ignore[arg-type]

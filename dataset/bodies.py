@@ -12,10 +12,13 @@ normalised name rather than from any one spelling:
    (``人民政府`` when more text follows).
 3. Strip the office suffix of a street or township: 街道办事处 → 街道,
    镇人民政府 → 镇, 乡人民政府 → 乡.
-4. Nothing left means the government's own report: the name is 人民政府.
+4. Nothing left means the government's own report.  Its key is 人民政府, but its
+   name stays a name: the district as the report prints it when it calls itself by
+   the district (平潭综合实验区), else the district's government (洪泽区人民政府) —
+   a bare 人民政府 would be shared by every district's government.
 
-``body_id`` = ``b`` + the first 12 hex digits of sha1(district + "|" + name), so it
-never changes while the district and the normalised name do not.
+``body_id`` = ``b`` + the first 12 hex digits of sha1(district + "|" + key), so it
+never changes while the district and the normalised key do not.
 """
 
 from __future__ import annotations
@@ -43,11 +46,8 @@ _COUNTY_SUFFIX = re.compile(r"(?:区|县|市|旗)$")
 class BodyKey:
     body_id: str
     district: str
-    name: str  # the normalised name, e.g. 南彭街道, 发展和改革局, 人民政府
-
-    @property
-    def is_government(self) -> bool:
-        return self.name == GOVERNMENT
+    name: str  # the normalised name, e.g. 南彭街道, 发展和改革局, 洪泽区人民政府, 平潭综合实验区
+    is_government: bool = False
 
 
 def _strip_prefix(text: str, prefix: str) -> str:
@@ -95,8 +95,20 @@ def normalise_name(agency: str, district: str = "") -> str:
     return t or GOVERNMENT
 
 
+def government_name(agency: str, district: str) -> str:
+    """A government's own name: the district when the report calls itself by it, else its 人民政府."""
+    t = _SPACE.sub("", unicodedata.normalize("NFKC", agency or ""))
+    for p in _PROVINCES:
+        t = _strip_prefix(t, p)
+    if not district:
+        return t or GOVERNMENT
+    return district if t.endswith(district) else district + GOVERNMENT
+
+
 def body_key(agency: str | None, district: str | None) -> BodyKey:
     district = _SPACE.sub("", unicodedata.normalize("NFKC", district or ""))
-    name = normalise_name(agency or "", district)
-    digest = hashlib.sha1(f"{district}|{name}".encode()).hexdigest()[:12]
-    return BodyKey(f"b{digest}", district, name)
+    key = normalise_name(agency or "", district)
+    digest = hashlib.sha1(f"{district}|{key}".encode()).hexdigest()[:12]
+    if key == GOVERNMENT:
+        return BodyKey(f"b{digest}", district, government_name(agency or "", district), True)
+    return BodyKey(f"b{digest}", district, key)

@@ -16,21 +16,54 @@ def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) 
 
     stats = extract_archive(data_dir, full=full, archive=archive)
     if stats.documents == 0:
-        print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"extract: no archived documents in {data_dir} ({_no_documents_why(data_dir)})", file=sys.stderr
+        )
+        return 1
     written = write_dataset(data_dir, archive=archive)
     print(
         f"parquet: {written.reports} reports, {written.cells} cells -> {written.directory}", file=sys.stderr
     )
-    return 0 if stats.documents == 0 or stats.failed < stats.documents else 1
+    return 0 if stats.failed < stats.documents else 1
 
 
-def load(data_dir: Path) -> int:
-    """Rewrite the Parquet tables from the extraction results, then rebuild the database."""
+def _no_documents_why(data_dir: Path) -> str:
+    """After a crawl that archived nothing, "run crawl first" is the wrong advice: say what the ledger says."""
+    import sqlite3
+
+    from crawler.ledger import LEDGER_NAME
+
+    path = Path(data_dir) / LEDGER_NAME
+    if path.exists():
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                run = con.execute("SELECT id, started_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+                tried = con.execute("SELECT count(*) FROM fetches").fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.Error:
+            run = None
+        if run is not None:
+            return (f"the crawl of {run[1]} (run {run[0]}) archived no report: {tried} address(es) tried, none "
+                    "gave a report — see that crawl's summary and warnings")  # fmt: skip
+    return f"run `nianbao crawl --data-dir {data_dir}` first"
+
+
+def load(data_dir: Path, force: bool = False, archive: Archive | None = None) -> int:
+    """Rewrite the Parquet tables from the extraction results, then rebuild the database.
+
+    Refuses (DatasetError) when there is nothing extracted, or when the new database
+    would hold fewer reports than the one it replaces and ``force`` is not given.
+    """
+    from .archive import default_archive
     from .duck import build_database
+    from .guard import plan_load
     from .parquet import write_dataset
 
-    written = write_dataset(data_dir)
+    archive = archive or default_archive()
+    plan_load(data_dir, archive, force)
+    written = write_dataset(data_dir, archive=archive)
     print(
         f"parquet: {written.reports} reports, {written.cells} cells, {written.files} files", file=sys.stderr
     )
@@ -39,18 +72,54 @@ def load(data_dir: Path) -> int:
     return 0
 
 
+def add(data_dir: Path, paths: list[Path], url: str | None = None, district: str = "", level: str = "",
+        agency: str | None = None, manifest: Path | None = None) -> int:  # fmt: skip
+    """``nianbao add``: files a user has become documents of DATA_DIR, extracted and loaded."""
+    from extract.cli import iter_files
+
+    from .extract_archive import extract_archive
+    from .local import add_files, read_manifest_csv
+
+    data_dir = Path(data_dir)
+    if manifest is None and not paths:
+        raise DatasetError("give files or folders of documents, or --manifest FILE.csv")
+    added = []
+    if manifest is not None:
+        for row in read_manifest_csv(Path(manifest)):
+            f = Path(row["path"])
+            if not f.is_file():
+                raise DatasetError(f"{manifest}:{row['line']}: no such file {f}")
+            added += add_files(data_dir, [f], row["url"] or None, row["district"], row["level"],
+                               row["agency"] or None)  # fmt: skip
+    files = []
+    for p in paths:
+        found = list(iter_files([p]))
+        if not found or not p.exists():
+            raise DatasetError(f"no documents in {p}" if p.is_dir() else f"{p}: no such file")
+        files += found
+    if url and len(files) != 1:
+        raise DatasetError("--url goes with exactly one file")
+    if files:
+        added += add_files(data_dir, files, url, district, level, agency)
+    print(f"add: {len(added)} documents recorded in {data_dir}", file=sys.stderr)
+    extract_archive(data_dir)
+    return load(data_dir)
+
+
 def run(args) -> int:
     try:
+        if args.command == "add":
+            return add(args.data_dir, args.paths, args.url, args.district or "", args.level or "", args.agency,
+                       args.manifest)  # fmt: skip
         if args.command == "extract":
             return extract(args.data_dir, full=args.full)
         if args.command == "load":
-            return load(args.data_dir)
+            return load(args.data_dir, force=getattr(args, "force", False))
         if args.command == "export":
             from .export import export
 
-            paths = export(
-                args.data_dir, fmt=args.format, district=args.district, year=args.year, out=args.out
-            )
+            paths = export(args.data_dir, fmt=args.format, district=args.district, year=args.year,
+                           out=args.out, labels=getattr(args, "labels", None))  # fmt: skip
             for p in paths:
                 print(p)
             return 0

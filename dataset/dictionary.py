@@ -75,7 +75,7 @@ def _wide_resource(table: str, view: str) -> dict:
     fields = [_field("reports", report[c]) for c in REPORT_COLUMNS]
     for c in wide_columns(table):
         fields.append({
-            "name": c.name, "title": c.label, "type": "number",
+            "name": c.name, "title": c.label, "type": "integer" if c.unit == "件" else "number",
             "description": f"{cb.table(table).title} — {c.row_label} ｜ {c.col_label}; unit {c.unit}; "
                            f"cell ({table}, {c.row}, {c.col}); null = blank or not printed.",
             "constraints": {"minimum": 0} if c.unit == "件" else {},

@@ -20,6 +20,8 @@ from typing import Any
 
 import polars as pl
 
+from extract.codebook import all_cells
+
 from . import schema as sc
 from .archive import Archive, default_archive
 from .bodies import body_key
@@ -43,6 +45,15 @@ class WriteStats:
 def report_id(source_url: str, sha256: str) -> str:
     """Stable across runs: the same document at the same address keeps its id."""
     return "r" + hashlib.sha1(f"{source_url}\n{sha256}".encode()).hexdigest()[:15]
+
+
+#: (table, row, col) -> 件 or 万元, from the codebook
+UNITS = {(t, r, c): u for t, r, c, _, _, u in all_cells()}
+
+
+def _whole(v: float | int | None) -> int | None:
+    """A check compares counts, which are whole: 13.0 is stored as 13."""
+    return None if v is None else int(round(v))
 
 
 def _get(doc: Any, name: str) -> Any:
@@ -81,6 +92,9 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
             "parent_url": _get(doc, "parent_url"),
             "source_id": _get(doc, "source_id"),
             "n_cells": len(cells),
+            "cells_expected": rep.get("cells_expected"),
+            "missing_rows": ", ".join((rep.get("missing_rows") or []) + (rep.get("incomplete_rows") or []))
+            or None,
             "n_failed_checks": sum(not c["passed"] for c in checks),
             "warnings": "\n".join(rep.get("warnings") or []) or None,
             "processing_fee_yuan": rep.get("processing_fee_yuan"),
@@ -91,6 +105,7 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
             out["cells"].append({
                 "report_id": rid, "table": c["table"], "row": c["row"], "col": c["col"],
                 "value": None if c["value"] is None else float(c["value"]), "raw": c.get("raw"),
+                "unit": UNITS.get((c["table"], c["row"], c["col"])),
                 "location": json.dumps(c.get("location") or {}, ensure_ascii=False, sort_keys=True),
                 "method": c.get("method") or None, "confidence": c.get("confidence"),
                 "uncertain": "uncertain" in (c.get("flags") or ()),
@@ -101,8 +116,9 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
         for key, text in (rep.get("sections") or {}).items():
             out["sections"].append({"report_id": rid, "section": key, "text": text})
         for c in checks:
-            out["checks"].append({k: c.get(k) for k in ("check", "scope", "expected", "actual", "difference",
-                                                          "blanks_involved", "passed", "detail")} | {"report_id": rid})  # fmt: skip
+            out["checks"].append({k: c.get(k) for k in ("blanks_involved", "passed", "detail", "check", "scope")}
+                                 | {k: _whole(c.get(k)) for k in ("expected", "actual", "difference")}
+                                 | {"report_id": rid})  # fmt: skip
     return out
 
 

@@ -35,6 +35,7 @@ class TableSpec:
 
 
 S, INT, F, B, D = pl.String(), pl.Int32(), pl.Float64(), pl.Boolean(), pl.Date()
+COUNT = pl.Int64()  # a count (件): whole numbers, BIGINT in DuckDB
 
 REPORTS = TableSpec(
     "reports",
@@ -77,6 +78,19 @@ REPORTS = TableSpec(
         Field("parent_url", S, "所属页面", "For an attachment: the report page linking to it."),
         Field("source_id", S, "来源编号", "Registry id of the portal column crawled."),
         Field("n_cells", INT, "单元格数", "Canonical cells extracted."),
+        Field(
+            "cells_expected",
+            INT,
+            "应有单元格数",
+            "Canonical cells the report's format prints (completeness: n_cells of cells_expected).",
+        ),
+        Field(
+            "missing_rows",
+            S,
+            "缺失行",
+            "Canonical rows (table.row, comma-separated) of which no cell was found, then rows "
+            "found with columns missing; null when complete. Status partial when not null.",
+        ),
         Field("n_failed_checks", INT, "未通过校验数", "Single-report consistency checks that fail."),
         Field("warnings", S, "提示", "Extractor warnings, one per line."),
         Field(
@@ -107,8 +121,13 @@ CELLS = TableSpec(
         Field("row", S, "行", "Canonical row key (codebook).", True),
         Field("col", S, "列", "Canonical column key (codebook).", True),
         Field(
-            "value", F, "数值", "The number in the column's unit (件 or 万元); null for a blank, '/' or dash."
+            "value",
+            F,
+            "数值",
+            "The number in the column's unit (see unit); a count is always whole. Null for a blank, "
+            "'/' or dash. The wide tables type each column by its unit: BIGINT counts, DOUBLE money.",
         ),
+        Field("unit", S, "单位", "件 (a count, a whole number) or 万元 (money, ten thousand yuan)."),
         Field("raw", S, "原文", "The printed text of the cell."),
         Field("location", S, "位置", "Where the cell was found in the document (JSON)."),
         Field(
@@ -152,9 +171,9 @@ CHECKS = TableSpec(
         Field("report_id", S, "报告编号", "The report (reports.report_id).", True),
         Field("check", S, "校验", "Check id of the spec, e.g. requests_balance.", True),
         Field("scope", S, "范围", "The column or row the check applies to.", True),
-        Field("expected", F, "应为", "Sum of the parts."),
-        Field("actual", F, "实为", "The printed total."),
-        Field("difference", F, "差额", "expected - actual."),
+        Field("expected", COUNT, "应为", "Sum of the parts (a count)."),
+        Field("actual", COUNT, "实为", "The printed total (a count)."),
+        Field("difference", COUNT, "差额", "expected - actual."),
         Field("blanks_involved", B, "含空白", "Some cell of the check was blank (counted as 0)."),
         Field("passed", B, "通过", "The two sides are equal.", True),
         Field("detail", S, "说明", "Readable statement of the comparison."),
@@ -199,7 +218,8 @@ BODIES = TableSpec(
             "name",
             S,
             "规范名称",
-            "Normalised name (prefixes and office suffix removed; 人民政府 = the government).",
+            "Normalised name (prefixes and office suffix removed); a government's own report keeps "
+            "the district's name (平潭综合实验区, 洪泽区人民政府): see is_government.",
             True,
         ),
         Field("display_name", S, "机关名称", "Most frequent printed name."),

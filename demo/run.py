@@ -171,7 +171,8 @@ def command(args, nianbao: Callable[[list[str]], int]) -> int:
         print(summary(db))
         print()
         print(f"DuckDB database: {db.resolve()}")
-        print(f"Notebook:        {NOTEBOOK}  (reads NIANBAO_DB, default data/demo-run/nianbao.duckdb)")
+        print(f"Notebook:        {NOTEBOOK}  (set NIANBAO_DB={db.resolve()} to read this run)")
+        print(f"Query it:        nianbao sql --db {db.resolve()}   (make notebook opens the notebook)")
         print(f"demo finished in {time.monotonic() - started:.1f} s")
         if getattr(args, "keep_serving", False):
             print(f"\ndemo portal still serving at {server.base_url}/ — press Ctrl-C to stop", flush=True)

@@ -306,7 +306,11 @@ def place_values(
 
 
 def make_cell(table: Table, row: str, col: str, tok: Token) -> Cell:
+    """A count (件) is a whole number: "12.0" is 12, and a fraction is no count at all
+    (value null, raw kept; the caller warns), so counts stay integers downstream."""
     parsed = parse_value(tok.text)
     unit = table.column(col).unit
     value = to_unit(parsed, unit) if parsed.is_value else None
+    if unit == "件" and isinstance(value, float):
+        value = int(value) if value.is_integer() else None
     return Cell(table.key, row, col, value, tok.text, tok.loc)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .checks import failures
+from .completeness import Completeness
 from .model import FLAG_INFERRED, STATUS_FAILED, STATUS_NO_TABLES, STATUS_NO_TEXT, Extraction, ExtractionError
 from .pipeline import extract
 
@@ -34,6 +35,17 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
                     yield f
         else:
             yield p
+
+
+def empty_dirs(paths: list[Path]) -> list[Path]:
+    """Directories given that hold no document: saying nothing and exiting 0 would read as success."""
+    return [p for p in paths if p.is_dir() and next(iter_files([p]), None) is None]
+
+
+def _refuse_empty(command: str, paths: list[Path]) -> bool:
+    for d in empty_dirs(paths):
+        print(f"nianbao {command}: no documents in {d}", file=sys.stderr)
+    return bool(empty_dirs(paths))
 
 
 def extract_file(path: Path, url: str | None = None) -> Extraction:
@@ -62,6 +74,8 @@ def run_extract(args: Namespace) -> int:
     if args.url and len(args.paths) != 1:
         print("nianbao extract: --url goes with exactly one file", file=sys.stderr)
         return 2
+    if _refuse_empty("extract", args.paths):
+        return 2
     failed = 0
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -89,6 +103,9 @@ def verdict(path: Path, ex: Extraction) -> str:
     head = f"{path}: {r.agency or '?'} {r.year or '?'} (format {r.format or '?'}, {len(ex.cells)} cells, {r.status})"
     fails = failures(ex.checks)
     lines = [head]
+    if r.cells_expected and ex.cells:
+        gaps = Completeness(r.cells_expected, r.cells_found or 0, r.missing_rows, r.incomplete_rows)
+        lines.append(f"  {gaps.summary()}")
     if not ex.checks:
         lines.append("  no checks could run (tables missing)")
     elif not fails:
@@ -106,7 +123,25 @@ def verdict(path: Path, ex: Extraction) -> str:
     return "\n".join(lines)
 
 
+def verdict_dict(path: Path, ex: Extraction) -> dict:
+    """``check --json``: the verdict for machines — the report's metadata, and every failing check."""
+    from dataclasses import asdict
+
+    fails = failures(ex.checks)
+    return {
+        "path": str(path),
+        "report": asdict(ex.report),
+        "cells": len(ex.cells),
+        "checks": len(ex.checks),
+        "checks_failed": len(fails),
+        "failures": [asdict(c) for c in fails],
+        "ok": not fails and bool(ex.checks) and _problem(ex) is None,
+    }
+
+
 def run_check(args: Namespace) -> int:
+    if _refuse_empty("check", args.paths):
+        return 2
     bad = 0
     for f in iter_files(args.paths):
         try:
@@ -115,7 +150,10 @@ def run_check(args: Namespace) -> int:
             bad += 1
             print(f"{f}: {e}", file=sys.stderr)
             continue
-        print(verdict(f, ex))
+        if getattr(args, "json", False):
+            print(json.dumps(verdict_dict(f, ex), ensure_ascii=False))
+        else:
+            print(verdict(f, ex))
         if _problem(ex):
             bad += 1
     return 1 if bad else 0

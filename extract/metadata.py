@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .model import Document, Line
 from .numbers import clean
-from .titles import parse_title
+from .titles import parse_title, strip_label
 
 _PERIOD = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _PERIOD_LOOSE = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[起至到\-—~]")
@@ -119,6 +119,7 @@ def date_from_address(url: str | None) -> str | None:
 
 def read_meta(doc: Document, preamble: list[Line], body_text: str, url: str | None) -> Meta:
     title = find_title(doc, preamble)
+    title = strip_label(title) if title else None
     info = parse_title(title) if title else None
     agency = info.agency if info else None
     year = info.year if info else None

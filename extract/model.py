@@ -8,7 +8,7 @@ from typing import Any
 
 # Report status values.  Only "ok" and "partial" carry cells.
 STATUS_OK = "ok"
-STATUS_PARTIAL = "partial"  # some table could not be placed; see warnings
+STATUS_PARTIAL = "partial"  # some canonical row or table could not be placed; see missing_rows
 STATUS_NO_TEXT = "no text layer"  # scanned PDF or image: needs OCR
 STATUS_NO_TABLES = "no tables found"
 STATUS_FAILED = "failed"
@@ -126,6 +126,11 @@ class ReportMeta:
     processing_fee_text: str | None = None
     warnings: list[str] = field(default_factory=list)
     extractor_version: str = ""
+    #: completeness: canonical cells the format prints, how many were placed, which rows are missing
+    cells_expected: int | None = None
+    cells_found: int | None = None
+    missing_rows: list[str] = field(default_factory=list)
+    incomplete_rows: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -12,8 +12,10 @@ from io import BytesIO
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from . import codebook as cb
 from .checks import run_checks
 from .codebook import SECTIONS
+from .completeness import completeness
 from .fees import processing_fee
 from .metadata import read_meta
 from .model import (
@@ -34,7 +36,7 @@ from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"
 
 HTML = "text/html"
 TEXT = "text/plain"
@@ -181,9 +183,15 @@ def extract(
         report.warnings.extend(res.warnings)
     missing = [name for name, res in (("active", active), ("requests", requests), ("review_litigation", review))
                if not res.found]  # fmt: skip
+    whole = completeness([res.table or cb.table(key, fmt or "2021") for key, res in
+                          (("active", active), ("requests", requests), ("review_litigation", review))], cells)  # fmt: skip
+    report.cells_expected, report.cells_found = whole.cells_expected, whole.cells_found
+    report.missing_rows, report.incomplete_rows = whole.missing_rows, whole.incomplete_rows
     if not cells:
         report.status = STATUS_NO_TABLES
     elif missing:
         report.status = STATUS_PARTIAL
         report.warnings.append(f"tables not found: {', '.join(missing)}")
+    elif not whole.complete:
+        report.status = STATUS_PARTIAL
     return Extraction(report, cells, run_checks(cells))

@@ -31,12 +31,26 @@ def is_value(text: str) -> bool:
     return parse_value(text).is_value
 
 
-def _split(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
-    """Leading label tokens and the trailing run of value tokens."""
+def _split(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
+    """Leading label tokens, the run of value tokens, and label tokens after it.
+
+    A row may end with the next group's label (``8.属于行政查询事项 | 2 | … | 12 |
+    （四）无法提供``): those trailing words belong to the rows that follow, and
+    the numbers before them are still this row's.
+    """
+    end = len(tokens)
+    while end > 0 and not is_value(tokens[end - 1].text):
+        end -= 1
+    i = end
+    while i > 0 and is_value(tokens[i - 1].text):
+        i -= 1
+    values = tokens[i:end]
+    if end < len(tokens) and any(v.text.strip() for v in values):
+        return tokens[:i], values, tokens[end:]
     i = len(tokens)
     while i > 0 and is_value(tokens[i - 1].text):
         i -= 1
-    return tokens[:i], tokens[i:]
+    return tokens[:i], tokens[i:], []
 
 
 def _label(tokens: list[Token]) -> str:
@@ -83,7 +97,7 @@ def assemble(lines: list[Line]) -> tuple[list[Candidate], list[Line]]:
                 others.append(line)
             continue
         flush_stream()
-        labels, values = _split(line.cells)
+        labels, values, tail = _split(line.cells)
         # blank cells are printed blanks (values) only to the right of the label
         labels = [t for t in labels if t.text.strip()]
         if not values or all(not v.text.strip() for v in values) and not labels:
@@ -97,5 +111,7 @@ def assemble(lines: list[Line]) -> tuple[list[Candidate], list[Line]]:
             label = " ".join(pending)
         pending.clear()
         out.append(Candidate(label, values, line.loc, own_label=own))
+        if tail and (words := _label([t for t in tail if t.text.strip()])):
+            pending.append(words)
     flush_stream()
     return out, others

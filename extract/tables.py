@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from .align import align, assign, column_map, learned_columns, make_cell, place_values
+from .align import align, assign, column_map, label_grams, learned_columns, make_cell, place_values, row_index
 from .checks import run_checks
 from .digit_runs import GAVE_UP, Rule, fit_row, resolve, splittable, sum_rule
 from .inferred import confirm, screen, trusted_floated
@@ -33,6 +33,8 @@ class TableResult:
     warnings: list[str] = field(default_factory=list)
     found: bool = False  # the table was recognised (rows matched)
     collapsed_other: bool = False
+    #: the codebook table the rows were matched against (its rows are what completeness expects)
+    table: cb.Table | None = None
 
 
 def detect_format(active_text: str, year: int | None) -> str | None:
@@ -91,7 +93,12 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
                     f"{table.key}.{mt.row.key}.{col}: cell lost where the row was cut; not placed"
                 )
                 continue
-            res.cells.append(make_cell(table, mt.row.key, col, tok))
+            cell = make_cell(table, mt.row.key, col, tok)
+            res.cells.append(cell)
+            if cell.value is None and parse_value(tok.text).value is not None:
+                res.warnings.append(
+                    f"{table.key}.{mt.row.key}.{col}: count with a fraction {tok.text!r} kept as raw, value null"
+                )
             if parse_value(tok.text).note == "unreadable number":
                 res.warnings.append(
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
@@ -133,6 +140,31 @@ def _unplaced(table: str, cands: list[Candidate], matches) -> list[str]:
     return out
 
 
+#: how like a canonical row's label a printed text must be to count as that row's label
+SEEN_THRESHOLD = 0.6
+
+
+def _seen_not_placed(
+    table: cb.Table, cands: list[Candidate], others: list[Line], res: TableResult
+) -> list[str]:
+    """A warning for every printed label of a canonical row that got no cells: the
+    row was on the page, so its absence from the data must be said, not silent."""
+    placed = {c.row for c in res.cells}
+    index = row_index(table.rows)
+    texts = [c.label for c in cands] + [ln.text for ln in others]
+    out, said = [], set()
+    for text in texts:
+        if not text.strip():
+            continue
+        sims = index.similarities(label_grams(text))
+        k = max(range(len(sims)), key=sims.__getitem__)
+        row = table.rows[k]
+        if sims[k] >= SEEN_THRESHOLD and row.key not in placed and row.key not in said:
+            said.add(row.key)
+            out.append(f"{table.key}.{row.key}: row label seen but not placed: {text.strip()[:40]!r}")
+    return out
+
+
 def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     res = TableResult()
     cands, _ = assemble(lines)
@@ -147,8 +179,9 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
     res.warnings += [f"active: {w}" for w in warns]
     for row, fit in _emit(chosen, matches, None, res):
         res.warnings.append(f"active.{row.key}: {fit.warning}")
-    res.found = bool(matches)
+    res.found, res.table = bool(matches), chosen
     res.warnings += _unplaced("active", cands, matches)
+    res.warnings += _seen_not_placed(chosen, cands, [], res)
     return res
 
 
@@ -178,8 +211,9 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
     outcome = cb.outcome_rows("2019" if res.collapsed_other else "2021", res.collapsed_other)
     res.cells, warns = confirm(table.key, res.cells, inferred, outcome)
     res.warnings += warns
-    res.found = bool(matches)
+    res.found, res.table = bool(matches), table
     res.warnings += _unplaced("requests", cands, matches)
+    res.warnings += _seen_not_placed(table, cands, others, res)
     return res
 
 
@@ -207,8 +241,8 @@ def _split_review(cands: list[Candidate], width: int, k: int):
 def extract_review(lines: list[Line]) -> TableResult:
     """Section 四: one data row of 15 numbers (three groups of five), or three
     labelled rows of five, or — in a shredded layout — 15 numbers in all."""
-    res = TableResult()
     table = cb.REVIEW_LITIGATION
+    res = TableResult(table=table)
     cands, _ = assemble(lines)
     width = len(table.rows) * len(table.columns)
     wide = []

@@ -19,6 +19,10 @@ _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三":
               "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 _CN_YEAR = re.compile(r"([二〇○零一二三四五六七八九]{4})\s*年")
 _NOISE = re.compile(r"[\s\u3000]+")
+#: a page's label in front of the title ("标题：", "文章标题:") — saved pages keep it
+_LABEL_PREFIX = re.compile(r"^(?:文章标题|信息标题|信息名称|标题|题目|名称)[:：]")
+#: a cover letter's wrapper: "…管理局关于报送2020年度…年度报告的函" names the agency before 关于
+_COVER_LETTER = re.compile(r"关于(?:报送|上报|印发|公布|发布|呈报)$")
 # Words that make a title something else than the report itself.
 _NOT_A_REPORT = ("指南", "目录", "制度", "通知", "解读", "意见", "要点", "考核", "评估", "工作方案", "征集")
 
@@ -42,6 +46,11 @@ def _cn_year(text: str) -> str:
     return text[: m.start()] + digits + "年" + text[m.end() :]
 
 
+def strip_label(title: str) -> str:
+    """A title without the page label saved in front of it (标题：…)."""
+    return _LABEL_PREFIX.sub("", title.strip()).strip()
+
+
 def is_report_title(title: str) -> bool:
     t = normalise(_cn_year(title))
     if not _REPORT_WORDS.search(t):
@@ -57,7 +66,7 @@ def parse_title(title: str) -> TitleInfo | None:
     """
     if not is_report_title(title):
         return None
-    t = normalise(_cn_year(title))
+    t = _LABEL_PREFIX.sub("", normalise(_cn_year(title)))
     m = _REPORT_WORDS.search(t)
     head = t[: m.start()]
     years = list(_YEAR.finditer(head))
@@ -68,5 +77,5 @@ def parse_title(title: str) -> TitleInfo | None:
         agency = before if len(before) >= len(after) else after
     else:
         agency = head
-    agency = agency.strip("《》“”\"'：:-—_ ")
+    agency = _COVER_LETTER.sub("", agency.strip("《》“”\"'：:-—_ ")).strip("《》“”\"'：:-—_ ")
     return TitleInfo(agency=agency or None, year=year)

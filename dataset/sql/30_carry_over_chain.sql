@@ -1,11 +1,11 @@
 -- carried_over (year N) = carried_forward (year N-1), same body, per column; canonical reports.
 CREATE VIEW carry_over_chain AS
 WITH cur AS (
-    SELECT r.report_id, r.body_id, r.agency, r.district, r.level, r.year, c.col, c.value
+    SELECT r.report_id, r.body_id, r.agency, r.district, r.level, r.year, c.col, CAST(c.value AS BIGINT) AS value
     FROM cells c JOIN reports r USING (report_id)
     WHERE r.is_canonical AND c."table" = 'requests' AND c."row" = 'carried_over'
 ), prev AS (
-    SELECT r.report_id, r.body_id, r.year, c.col, c.value
+    SELECT r.report_id, r.body_id, r.year, c.col, CAST(c.value AS BIGINT) AS value
     FROM cells c JOIN reports r USING (report_id)
     WHERE r.is_canonical AND c."table" = 'requests' AND c."row" = 'carried_forward'
 )

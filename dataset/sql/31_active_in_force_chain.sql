@@ -3,10 +3,10 @@
 CREATE VIEW active_in_force_chain AS
 WITH v AS (
     SELECT r.report_id, r.body_id, r.agency, r.district, r.level, r.year, c."row",
-           max(c.value) FILTER (WHERE c.col = 'in_force') AS in_force,
+           CAST(max(c.value) FILTER (WHERE c.col = 'in_force') AS BIGINT) AS in_force,
            bool_or(c.col = 'in_force') AS has_in_force,
-           max(c.value) FILTER (WHERE c.col = 'issued') AS issued,
-           max(c.value) FILTER (WHERE c.col = 'repealed') AS repealed,
+           CAST(max(c.value) FILTER (WHERE c.col = 'issued') AS BIGINT) AS issued,
+           CAST(max(c.value) FILTER (WHERE c.col = 'repealed') AS BIGINT) AS repealed,
            bool_or(c.value IS NULL) AS blanks
     FROM cells c JOIN reports r USING (report_id)
     WHERE r.is_canonical AND c."table" = 'active' AND c.col IN ('in_force', 'issued', 'repealed')

@@ -195,7 +195,10 @@ class Portal:
                     status, headers, body = early[0], early[1], b"temporarily unavailable"
                 else:
                     entry = portal.site.get(path, (404, {"Content-Type": "text/html"}, b"not found"))
-                    status, headers, body = entry(self.path) if callable(entry) else entry
+                    if getattr(entry, "with_headers", False):  # answers that depend on the request (cookies)
+                        status, headers, body = entry(self.path, dict(self.headers))
+                    else:
+                        status, headers, body = entry(self.path) if callable(entry) else entry
                     etag = headers.get("ETag")
                     lm = headers.get("Last-Modified")
                     if (etag and self.headers.get("If-None-Match") == etag) or (

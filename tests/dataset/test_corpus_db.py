@@ -34,7 +34,10 @@ def test_body_year_and_bodies(corpus_db):
     names = dict(q(data_dir, "SELECT display_name, name FROM bodies"))
     assert names["重庆市巴南区人民政府南彭街道办事处"] == "南彭街道"
     assert names["沭阳县发展和改革局"] == "发展和改革局"
-    assert names["淮安市洪泽区人民政府"] == "人民政府"
+    assert names["淮安市洪泽区人民政府"] == "洪泽区人民政府"
+    assert names["平潭综合实验区"] == "平潭综合实验区"  # a government's body name stays a name
+    by = q(data_dir, "SELECT DISTINCT body_name FROM body_year WHERE district = '平潭综合实验区'")
+    assert by == [("平潭综合实验区",)]
 
 
 def test_duplicates_and_failed_document(corpus_db):

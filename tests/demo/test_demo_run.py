@@ -92,3 +92,41 @@ def test_notebook_runs_top_to_bottom(demo_run, monkeypatch):
     )
     assert images >= 4
     assert os.environ["NIANBAO_DB"].endswith("nianbao.duckdb")
+
+
+def test_no_sidecar_files_stay_behind(demo_run):
+    """The ledger is checkpointed and closed, the database built and renamed: one file each."""
+    _, _, data_dir = demo_run
+    leftovers = [p.name for p in data_dir.iterdir() if p.name.endswith(("-shm", "-wal", ".wal", "-journal"))]
+    assert leftovers == []
+    assert main(["load", "--data-dir", str(data_dir)]) == 0  # a second load leaves none either
+    assert [p.name for p in data_dir.iterdir() if p.name.endswith(("-shm", "-wal", ".wal"))] == []
+
+
+def test_every_demo_report_is_complete(demo_run):
+    _, _, data_dir = demo_run
+    con = duckdb.connect(str(data_dir / "nianbao.duckdb"), read_only=True)
+    rows = con.execute("SELECT status, count(*) FROM reports WHERE n_cells > 0 GROUP BY ALL").fetchall()
+    con.close()
+    assert dict(rows).keys() == {"ok"}, rows
+
+
+def _run_notebook(db: Path, monkeypatch) -> nbformat.NotebookNode:
+    monkeypatch.setenv("NIANBAO_DB", str(db))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    return nb
+
+
+def test_notebook_on_an_empty_database_says_so(tmp_path, monkeypatch):
+    from dataset.duck import build_database
+
+    db = build_database(tmp_path).path  # what a crawl that reached nothing gives
+    nb = _run_notebook(db, monkeypatch)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "database is empty — run make demo or make all" in text
+    assert not any(
+        o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )

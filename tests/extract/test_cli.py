@@ -64,3 +64,15 @@ def test_check_all_pass(tmp_path, capsys):
     f.write_bytes(b.html_report())
     assert main(["check", str(f)]) == 0
     assert "all 42 checks pass" in capsys.readouterr().out
+
+
+def test_empty_directory_is_an_error_not_silence(tmp_path, capsys):
+    empty = tmp_path / "reports"
+    empty.mkdir()
+    (empty / ".hidden").write_text("x")
+    for command in ("check", "extract"):
+        rc = main([command, str(empty)])
+        out, err = capsys.readouterr()
+        assert rc != 0
+        assert out == ""
+        assert err.strip() == f"nianbao {command}: no documents in {empty}"
