@@ -36,7 +36,7 @@ from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.4.1"
 
 HTML = "text/html"
 TEXT = "text/plain"

@@ -12,12 +12,14 @@ Damages of flattened tables that leave a row with the wrong number of values:
 * one row cut by a page break: its label and first cells end one pipe table,
   its other cells open the next (``| 1.本机关不掌握相关政府信息 | 484 | 28 |`` …
   ``| 0 | 1 | 0 | 513 |``).  The two are joined only when they make exactly one
-  row's width, the second has no label, and the joined row adds up.
+  row's width, the second has no label, and the joined row adds up; one cell short
+  of the width, the cell at the cut is lost (placed nowhere, said in a warning).
 """
 
 from __future__ import annotations
 
 from .digit_runs import Rule, numbers, resolve, run_token, sum_rule
+from .model import Token
 from .rows import Candidate
 
 
@@ -64,6 +66,21 @@ def recut(cands: list[Candidate], width: int, rule: Rule) -> list[Candidate]:
             and rule(numbers(c.values + nxt.values))
         ):
             out.append(Candidate(c.label, c.values + nxt.values, c.loc, True))
+            i += 2
+            continue
+        if (
+            nxt is not None
+            and c.own_label
+            and not nxt.own_label
+            and not nxt.label.strip()
+            and len(c.values) > 0
+            and len(c.values) + len(nxt.values) == width - 1
+            and rule(numbers(c.values + nxt.values))
+        ):
+            # one cell lost where the row was cut (a trailing empty cell the pipe table dropped):
+            # its column is known, its content is not, so it is kept as a lost cell, never a value
+            lost = Token("", {**c.values[-1].loc, "lost": "cut row"})
+            out.append(Candidate(c.label, [*c.values, lost, *nxt.values], c.loc, True))
             i += 2
             continue
         out.append(c)

@@ -88,6 +88,11 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
         if warn:
             res.warnings.append(f"{table.key}.{mt.row.key}: {warn}")
         for col, tok in pairs:
+            if "lost" in tok.loc:
+                res.warnings.append(
+                    f"{table.key}.{mt.row.key}.{col}: cell lost where the row was cut; not placed"
+                )
+                continue
             cell = make_cell(table, mt.row.key, col, tok)
             res.cells.append(cell)
             if cell.value is None and parse_value(tok.text).value is not None:

@@ -321,3 +321,20 @@ def test_a_hostile_run_is_given_up_not_searched_for_ever():
     assert res.tokens is None and res.ways in (0, GAVE_UP)
     fit = fit_row(_words("12345678901234567890123456789"), cb.REQUESTS_2021.column_keys, sum_rule(1, 7), 7)
     assert fit.tokens is None and "row left out" in fit.warning
+
+
+def test_a_row_cut_one_cell_short_keeps_that_cell_lost():
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "| （一）予以公开 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        "| 4.保护第三方合法权益 | 2 |  |",
+        "— 6 —",
+        "## 表三：收到和处理政府信息公开申请情况",
+        "|  |  |  | 0 | 2 |",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    ex = extract("\n".join(lines).encode(), media_type="text/markdown")
+    got = {c.col: c.value for c in ex.cells if c.row == "denied_third_party_rights"}
+    assert got == {"natural_person": 2, "research_institution": None, "social_welfare_org": None,
+                   "legal_service_org": None, "other_org": 0, "total": 2}  # fmt: skip
+    assert any("commercial_enterprise: cell lost" in w for w in ex.report.warnings)
