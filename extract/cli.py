@@ -154,9 +154,15 @@ def run_check(args: Namespace) -> int:
             print(json.dumps(verdict_dict(f, ex), ensure_ascii=False))
         else:
             print(verdict(f, ex))
-        if _problem(ex):
+        if _problem(ex) or (getattr(args, "strict", False) and _doubtful(ex)):
             bad += 1
     return 1 if bad else 0
+
+
+def _doubtful(ex: Extraction) -> bool:
+    """What ``--strict`` also counts against the exit code: a report that was read but
+    is not whole, or whose numbers do not add up, so a script can stop on it."""
+    return ex.report.status != "ok" or bool(failures(ex.checks))
 
 
 def run(args: Namespace) -> int:

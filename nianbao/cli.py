@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--json", action="store_true", help="one JSON object per report instead of the text verdict"
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a report is partial or a check fails (default: only when a file cannot be read)",
+    )
 
     p = sub.add_parser("crawl", help="find and fetch the reports of the registry's portals",
                        epilog=f"{CRAWL_EXIT_CODES}. {PATHS_NOTE}")  # fmt: skip

@@ -57,6 +57,21 @@ def test_check_reports_failures_where_and_by_how_much(tmp_path, capsys):
     assert "checks fail" in out
     assert "requests_outcomes natural_person: sum" in out and "off by" in out
     assert "requests_balance natural_person" in out
+    assert main(["check", "--strict", str(f)]) == 1  # a script can stop on numbers that do not add up
+
+
+def test_strict_check_fails_a_partial_report(tmp_path, capsys):
+    lines = b.text_rows_report().decode().splitlines()
+    cut = [ln for ln in lines if not ln.startswith("3.危及")]  # one canonical row of the requests table gone
+    assert len(cut) == len(lines) - 1
+    f = tmp_path / "r.txt"
+    f.write_text("\n".join(cut), encoding="utf-8")
+    assert main(["check", str(f)]) == 0
+    assert "partial" in capsys.readouterr().out
+    assert main(["check", "--strict", str(f)]) == 1
+    good = tmp_path / "g.html"
+    good.write_bytes(b.html_report())
+    assert main(["check", "--strict", str(good)]) == 0
 
 
 def test_check_all_pass(tmp_path, capsys):
