@@ -105,7 +105,9 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table, res.collapsed_other = m19, cb.REQUESTS_2019, True
     else:
         matches, table = m21, cb.REQUESTS_2021
-    if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
+    if cmap is None and any(
+        v.loc.get("kind") in ("pdf", "ocr") for mt in matches for v in mt.candidate.values[:1]
+    ):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
     subtotal = any(cb.REQUEST_EXTRA_COLUMNS["subtotal"] in ln.text for ln in others)
     _emit(table, matches, cmap, res, subtotal)
