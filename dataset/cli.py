@@ -9,12 +9,12 @@ from .archive import Archive
 from .duck import DatasetError
 
 
-def extract(data_dir: Path, full: bool = False, archive: Archive | None = None) -> int:
+def extract(data_dir: Path, full: bool = False, archive: Archive | None = None, ocr: bool = True) -> int:
     """``nianbao extract --data-dir DIR``: extract the archive, then rewrite the Parquet files."""
     from .extract_archive import extract_archive
     from .parquet import write_dataset
 
-    stats = extract_archive(data_dir, full=full, archive=archive)
+    stats = extract_archive(data_dir, full=full, archive=archive, ocr=ocr)
     if stats.documents == 0:
         print(f"extract: no archived documents in {data_dir} (run `nianbao crawl --data-dir {data_dir}` first)",
               file=sys.stderr)  # fmt: skip
@@ -42,7 +42,7 @@ def load(data_dir: Path) -> int:
 def run(args) -> int:
     try:
         if args.command == "extract":
-            return extract(args.data_dir, full=args.full)
+            return extract(args.data_dir, full=args.full, ocr=getattr(args, "ocr", True))
         if args.command == "load":
             return load(args.data_dir)
         if args.command == "export":

@@ -102,7 +102,8 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
             out["sections"].append({"report_id": rid, "section": key, "text": text})
         for c in checks:
             out["checks"].append({k: c.get(k) for k in ("check", "scope", "expected", "actual", "difference",
-                                                          "blanks_involved", "passed", "detail")} | {"report_id": rid})  # fmt: skip
+                                                          "blanks_involved", "passed", "detail")}
+                                 | {"report_id": rid, "uncertain_involved": bool(c.get("uncertain_involved"))})  # fmt: skip
     return out
 
 

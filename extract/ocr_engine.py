@@ -29,6 +29,7 @@ import numpy as np
 #: Recogniser input height (PP-OCRv4 rec)
 _REC_H = 48
 _NUMERIC = frozenset("0123456789.,-")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 
 
@@ -36,7 +37,7 @@ _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 class OcrSettings:
     """Knobs measured in ``benchmarks/ocr_speed.py``; ``ENGINE_DEFAULTS`` is rapidocr's own."""
 
-    det_limit: int = 960  # longest side the detector sees
+    det_limit: int = 1600  # longest side the detector sees
     det_limit_type: str = "max"
     box_thresh: float = 0.3  # thin "1"s on grey scans score below rapidocr's 0.5
     unclip_ratio: float = 1.6
@@ -164,20 +165,16 @@ class Engine:
     def _decode(self, pred: np.ndarray, per_step: float, offset: float) -> list[OcrChar]:
         """CTC greedy decoding that keeps every character's probability and step.
 
-        A short Latin reading that is not a number ("o", "O", "l", "C") in a box
-        this small is a table cell's digit misread as a letter: it is decoded
+        A short reading without ideographs that is not a number ("o", "O", "l",
+        "。") is a table cell's digit misread as a letter: it is decoded
         again with only digits allowed, and keeps the digit's (low) probability,
         so the cell ends up flagged uncertain rather than lost.
         """
         chars = self._greedy(pred, per_step, offset)
         text = "".join(c.text for c in chars).strip()
-        if (
-            0 < len(text) <= 4
-            and text.isascii()
-            and not _NUMBER.match(text)
-            and any(c.isalpha() for c in text)
-        ):
+        if 0 < len(text) <= 4 and not _NUMBER.match(text) and not _IDEOGRAPH.search(text):
             masked = np.where(self._numeric, pred, 0.0)
+            masked[pred.argmax(axis=1) != 0, 0] = 0.0  # where a letter was read, some digit was printed
             digits = self._greedy(masked, per_step, offset)
             if digits and _NUMBER.match("".join(c.text for c in digits)):
                 return digits

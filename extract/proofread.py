@@ -11,6 +11,7 @@ never a silent guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from . import codebook as cb
@@ -19,6 +20,7 @@ from .model import FLAG_CORRECTED, FLAG_UNCERTAIN, UNCERTAIN_BELOW, Cell, CheckR
 from .numbers import parse_value, to_unit
 
 Key = tuple[str, str]
+_LEADING_ZERO = re.compile(r"^\D*0\d")
 
 
 def _key(r: CheckResult) -> Key:
@@ -71,6 +73,8 @@ def proofread(cells: list[Cell]) -> tuple[list[Cell], list[CheckResult], list[st
                 if d == c.raw[k]:
                     continue
                 raw = c.raw[:k] + d + c.raw[k + 1 :]
+                if _LEADING_ZERO.match(raw):
+                    continue  # "14" -> "04" would be dropping a digit, not reading one differently
                 value = _reread(c, raw)
                 if value is None:
                     continue

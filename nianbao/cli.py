@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--out", type=Path, metavar="DIR", help="write NAME.json per report into DIR")
     p.add_argument("--url", help="the address the file was fetched from (one file only)")
     p.add_argument("--full", action="store_true", help="re-extract every archived document (with --data-dir)")
+    p.add_argument("--no-ocr", dest="ocr", action="store_false", help="leave scanned PDFs and images unread")
     _add_data_dir(p)
 
     p = sub.add_parser("check", help="a readable verdict per report: which checks fail, where, by how much")
