@@ -30,6 +30,8 @@ RENDER_WIDTH = 1240
 #: a gap between two characters wider than this many text heights separates two cells
 _CELL_GAP = 1.2
 _SPACE = frozenset(" \u3000")
+#: the engine settings the extractor reads scans with (``benchmarks/ocr_speed.py`` swaps them)
+SETTINGS: OcrSettings = FAST
 
 
 def _words(box: OcrBox) -> list[tuple[str, float, float, list[float]]]:
@@ -106,9 +108,11 @@ def _upright(boxes: list[tuple[float, float, float, float]]) -> bool:
     return tall > wide
 
 
-def ocr_page(rgb: np.ndarray, page_no: int, unit_scale: float, unit: str, settings: OcrSettings = FAST):
+def ocr_page(
+    rgb: np.ndarray, page_no: int, unit_scale: float, unit: str, settings: OcrSettings | None = None
+):
     """One page image (RGB) → its lines.  ``unit_scale``: image pixels per output unit."""
-    eng = engine(settings)
+    eng = engine(settings or SETTINGS)
     grey, f, _ = prepare(rgb)
     boxes = eng.detect(np.dstack([grey] * 3))
     if boxes and _upright(boxes):
@@ -134,7 +138,7 @@ def _frames(data: bytes) -> Iterator[np.ndarray]:
         raise ExtractionError(f"unreadable image: {e}") from e
 
 
-def read_images(images: list[bytes], settings: OcrSettings = FAST) -> Document:
+def read_images(images: list[bytes], settings: OcrSettings | None = None) -> Document:
     """Image files (JPG, PNG, GIF, BMP, TIFF with its pages) as one document, page after page."""
     lines: list[Line] = []
     page = 0
@@ -149,7 +153,7 @@ def read_image(data: bytes) -> Document:
     return read_images([data])
 
 
-def ocr_pdf_page(page, page_no: int, settings: OcrSettings = FAST) -> list[Line]:
+def ocr_pdf_page(page, page_no: int, settings: OcrSettings | None = None) -> list[Line]:
     """A PDF page without a text layer, rendered and read; boxes in points."""
     scale = RENDER_WIDTH / max(1.0, page.get_width())
     bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB(A) in memory order
