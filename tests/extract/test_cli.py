@@ -64,3 +64,21 @@ def test_check_all_pass(tmp_path, capsys):
     f.write_bytes(b.html_report())
     assert main(["check", str(f)]) == 0
     assert "all 42 checks pass" in capsys.readouterr().out
+
+
+def test_no_ocr_leaves_images_unread(tmp_path, capsys):
+    from io import BytesIO
+
+    from PIL import Image
+
+    buf = BytesIO()
+    Image.new("RGB", (400, 560), "white").save(buf, format="PNG")
+    page = tmp_path / "page.png"
+    page.write_bytes(buf.getvalue())
+    assert main(["extract", "--no-ocr", str(page)]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip() == f"{page}: no text layer"
+    assert "needs OCR" in " ".join(json.loads(out)["report"]["warnings"])
+    assert main(["extract", str(page)]) == 1  # read by OCR: a blank page holds nothing
+    out, _ = capsys.readouterr()
+    assert "no text found by OCR" in json.loads(out)["report"]["warnings"]
