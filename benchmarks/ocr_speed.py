@@ -98,6 +98,29 @@ def child_measure(config: str, files: list[str]) -> dict:
             "silent": silent, "uncertain": uncertain, "peak_mib": peak}  # fmt: skip
 
 
+def child_engine_alone(files: list[str]) -> dict:
+    """In a fresh process: rapidocr's own pipeline with its defaults (angle classifier on every
+    box) on the same pages rendered as the extractor renders them: the engine alone, no extractor."""
+    import pypdfium2 as pdfium
+    from rapidocr_onnxruntime import RapidOCR
+
+    from extract.ocr_reader import RENDER_WIDTH
+
+    ocr = RapidOCR()
+    pages = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for f in files:
+        pdf = pdfium.PdfDocument(f)
+        for page in pdf:
+            img = page.render(scale=RENDER_WIDTH / page.get_width()).to_numpy()[..., :3]
+            ocr(np.ascontiguousarray(img))
+            pages += 1
+        pdf.close()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"config": "rapidocr alone", "pages": pages, "wall": wall, "cpu": cpu,
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+
+
 def child_long(path: str) -> dict:
     """In a fresh process: read a long scanned PDF page by page, noting RSS as it goes."""
     from extract.ocr_reader import ocr_pdf_page
@@ -127,10 +150,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", type=int, default=2, help="degraded copies of the 5-page corpus PDF")
     ap.add_argument("--long-pages", type=int, default=40, help="pages of the long scanned PDF (0: skip)")
+    ap.add_argument(
+        "--engine-alone", action="store_true", help="also time rapidocr's own pipeline (no extractor)"
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        res = child_long(a.child[1]) if a.child[0] == "long" else child_measure(a.child[0], a.child[1:])
+        if a.child[0] == "long":
+            res = child_long(a.child[1])
+        elif a.child[0] == "alone":
+            res = child_engine_alone(a.child[1:])
+        else:
+            res = child_measure(a.child[0], a.child[1:])
         print(json.dumps(res))
         return 0
     if not (CORPUS / f"{NAME}.pdf").exists():
@@ -149,6 +180,10 @@ def main() -> int:
             r = _child([config, *files])
             print(f"{r['config']:<16} {r['pages']:>5} {r['pages'] / r['wall']:>8.2f} {r['cpu'] / r['pages']:>10.2f} "
                   f"{100 * r['right'] / r['total']:>7.2f}% {r['silent']:>6} {r['uncertain']:>9} {r['peak_mib']:>8.0f}")  # fmt: skip
+        if a.engine_alone:
+            r = _child(["alone", *files])
+            print(f"{r['config']:<16} {r['pages']:>5} {r['pages'] / r['wall']:>8.2f} {r['cpu'] / r['pages']:>10.2f} "
+                  f"{'-':>8} {'-':>6} {'-':>9} {r['peak_mib']:>8.0f}")  # fmt: skip
         print("wrong*: truth cells wrong or missing and not flagged uncertain")
         if a.long_pages:
             from pypdf import PdfReader, PdfWriter
