@@ -20,6 +20,8 @@ $(RUNTIME):
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(PIP) -e .
+	@# rapidocr pulls in opencv-python (needs libGL); the headless build's cv2 goes on top
+	$(PIP) --no-deps --force-reinstall opencv-python-headless
 	rm -f $(VENV)/.installed-runtime-*
 	touch $@
 

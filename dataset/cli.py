@@ -10,28 +10,31 @@ from .duck import DatasetError
 
 
 def extract(data_dir: Path, full: bool = False, archive: Archive | None = None, workers: int | None = None,
-            ray: str | None = None, timeout: float | None = None) -> int:  # fmt: skip
-    """``nianbao extract --data-dir DIR [--workers N | --ray ADDRESS]``: extract the archive (here,
-    on a process pool or on a Ray cluster: the same results), then rewrite the Parquet files."""
-    from .extract_archive import extract_archive
+            ray: str | None = None, timeout: float | None = None, ocr: bool = True) -> int:  # fmt: skip
+    """``nianbao extract --data-dir DIR [--workers N | --ray ADDRESS] [--no-ocr]``: extract the archive
+    (here, on a process pool or on a Ray cluster: the same results), then rewrite the Parquet files."""
+    from .extract_archive import extract_archive, extract_one
     from .parquet import write_dataset
 
     if workers is None and ray is None:
-        stats = extract_archive(data_dir, full=full, archive=archive)
+        stats = extract_archive(data_dir, full=full, archive=archive, ocr=ocr)
     else:
+        from functools import partial
+
         from .parallel import DEFAULT_TIMEOUT, run_engine
 
+        fn = extract_one if ocr else partial(extract_one, ocr=False)
         if ray is not None:
             from .ray_run import RayEngine
 
-            engine = RayEngine(ray, cpus=workers)
+            engine = RayEngine(ray, cpus=workers, fn=fn)
         else:
             from .workers import ProcessPool
 
-            engine = ProcessPool(workers)
+            engine = ProcessPool(workers, fn=fn)
         try:
             stats = run_engine(
-                data_dir, engine, full=full, archive=archive, timeout=timeout or DEFAULT_TIMEOUT
+                data_dir, engine, full=full, archive=archive, timeout=timeout or DEFAULT_TIMEOUT, ocr=ocr
             )
         finally:
             engine.close()
@@ -149,7 +152,8 @@ def run(args) -> int:
                        args.manifest)  # fmt: skip
         if args.command == "extract":
             return extract(args.data_dir, full=args.full, workers=getattr(args, "workers", None),
-                           ray=getattr(args, "ray", None), timeout=getattr(args, "timeout", None))  # fmt: skip
+                           ray=getattr(args, "ray", None), timeout=getattr(args, "timeout", None),
+                           ocr=getattr(args, "ocr", True))  # fmt: skip
         if args.command == "merge":
             return merge(args.data_dir, args.shards)
         if args.command == "load":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extract.model import STATUS_FAILED
+from extract.model import STATUS_FAILED, STATUS_NO_TEXT
 from extract.pipeline import EXTRACTOR_VERSION, extract, sniff_media_type
 
 from .archive import Archive, default_archive
@@ -33,11 +33,11 @@ class ExtractStats:
     failed: int = 0
 
 
-def extract_one(data: bytes, media_type: str | None, url: str) -> dict[str, Any]:
+def extract_one(data: bytes, media_type: str | None, url: str, ocr: bool = True) -> dict[str, Any]:
     """One document → a JSON-able record; any exception becomes a ``failed`` record."""
     try:
         mt = sniff_media_type(data, url, declared=media_type)
-        ex = extract(data, media_type=mt, url=url)
+        ex = extract(data, media_type=mt, url=url, ocr=ocr)
         return {"status": ex.report.status, "error": None, **ex.to_dict()}
     except Exception as e:  # noqa: BLE001 - one bad document must never stop the run
         return failed_record(traceback.format_exception_only(type(e), e)[-1].strip())
@@ -58,6 +58,13 @@ def save_result(data_dir: Path, sha256: str, rec: dict[str, Any]) -> dict[str, A
     return rec
 
 
+def is_done(data_dir: Path, sha256: str, full: bool, ocr: bool) -> bool:
+    """A cached result stands, except a scan left unread by an earlier ``--no-ocr`` run
+    when this run reads scans."""
+    done = None if full else load_result(data_dir, sha256)
+    return done is not None and not (ocr and done.get("status") == STATUS_NO_TEXT)
+
+
 def _progress(stats: ExtractStats, total: int, final: bool = False) -> None:
     line = (f"extract: {stats.documents}/{total} documents, {stats.extracted} extracted, "
             f"{stats.cached} already done, {stats.failed} failed")  # fmt: skip
@@ -67,7 +74,10 @@ def _progress(stats: ExtractStats, total: int, final: bool = False) -> None:
         print(line, file=sys.stderr)
 
 
-def extract_archive(data_dir: Path, full: bool = False, archive: Archive | None = None) -> ExtractStats:
+def extract_archive(
+    data_dir: Path, full: bool = False, archive: Archive | None = None, ocr: bool = True
+) -> ExtractStats:
+    """``ocr``: read scans; a scan left unread by an earlier ``--no-ocr`` run is read now."""
     archive = archive or default_archive()
     data_dir = Path(data_dir)
     docs = list(archive.iter_documents(data_dir))
@@ -80,12 +90,12 @@ def extract_archive(data_dir: Path, full: bool = False, archive: Archive | None 
             stats.cached += 1
             continue
         seen.add(doc.sha256)
-        if not full and load_result(data_dir, doc.sha256) is not None:
+        if is_done(data_dir, doc.sha256, full, ocr):
             stats.cached += 1
         else:
             try:
                 data = archive.read_payload(data_dir, doc.sha256)
-                rec = extract_one(data, doc.media_type, doc.url)
+                rec = extract_one(data, doc.media_type, doc.url, ocr)
             except Exception as e:  # noqa: BLE001 - unreadable payload: a failed report, not a crash
                 rec = failed_record(f"payload: {e}")
             rec = save_result(data_dir, doc.sha256, rec)

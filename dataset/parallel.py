@@ -28,9 +28,9 @@ from typing import Any, Protocol
 from extract.model import STATUS_FAILED
 
 from .archive import Archive, default_archive
-from .extract_archive import ExtractStats, _progress, failed_record, save_result
+from .extract_archive import ExtractStats, _progress, failed_record, is_done, save_result
 from .parquet import remove_stale_temps
-from .results import EXTRACTED_DIR, load_result
+from .results import EXTRACTED_DIR
 
 #: a document whose extraction takes longer than this is given up (seconds); a 30-page
 #: scan through OCR at ~2.5 s a page stays well inside it
@@ -72,12 +72,12 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def pending(data_dir: Path, docs, full: bool, stats: ExtractStats) -> list[Any]:
+def pending(data_dir: Path, docs, full: bool, stats: ExtractStats, ocr: bool = True) -> list[Any]:
     """The documents still to extract, one per payload, counting the rest as already done."""
     todo, seen = [], set()
     for doc in docs:
         stats.documents += 1
-        if doc.sha256 in seen or (not full and load_result(data_dir, doc.sha256) is not None):
+        if doc.sha256 in seen or is_done(data_dir, doc.sha256, full, ocr):
             stats.cached += 1
         else:
             todo.append(doc)
@@ -91,13 +91,15 @@ def run_engine(
     full: bool = False,
     archive: Archive | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    ocr: bool = True,
 ) -> ExtractStats:
+    """``ocr`` decides which cached results stand; the engine's function decides how scans are read."""
     archive = archive or default_archive()
     data_dir = Path(data_dir)
     remove_stale_temps((data_dir / EXTRACTED_DIR).rglob(".*.tmp-*"))  # left by a killed driver
     stats = ExtractStats()
     docs = list(archive.iter_documents(data_dir))
-    queue = deque(pending(data_dir, docs, full, stats))
+    queue = deque(pending(data_dir, docs, full, stats, ocr))
     retry: deque[Task] = deque()
     inflight: dict[str, tuple[Task, float]] = {}
     attempts: dict[str, int] = {}

@@ -177,6 +177,12 @@ CHECKS = TableSpec(
         Field("blanks_involved", B, "含空白", "Some cell of the check was blank (counted as 0)."),
         Field("passed", B, "通过", "The two sides are equal.", True),
         Field("detail", S, "说明", "Readable statement of the comparison."),
+        Field(
+            "uncertain_involved",
+            B,
+            "涉及存疑单元格",
+            "A cell of the failed check was read by OCR with low confidence: the failure may be a misread.",
+        ),
     ),
     ("report_id", "check", "scope"),
 )

@@ -31,7 +31,8 @@ DISTRICT = "演示区"
 # scale of requests,
 # reports: (statistics year, layout, publication date, note)
 #   layouts: grid (the national colspan/rowspan table), word (Word-exported HTML),
-#   gbk (grid page in GBK), pdf / docx (report only as an attachment), blocked (HTTP 412)
+#   gbk (grid page in GBK), pdf / docx (report only as an attachment), scan (a scanned PDF
+#   attachment with no text layer), blocked (HTTP 412)
 _BODIES = [
     ("qzf", "演示区人民政府", "district", "", 90,
      [(2020, "grid", "2021-03-26", "2019 format (statistics years 2019 and 2020)"),
@@ -55,7 +56,7 @@ _BODIES = [
     ("dhjd", "演示区人民政府东湖街道办事处", "street", "jd", 0, [(2024, "grid", "2025-01-22", "no applications")]),
     ("lzjd", "演示区人民政府龙洲街道办事处", "street", "jd", 4, [(2024, "word", "2025-01-27", "")]),
     ("qsz", "演示区青石镇人民政府", "township", "xz", 5,
-     [(2023, "grid", "2024-01-18", ""), (2024, "pdf", "2025-01-17", "PDF attachment only")]),
+     [(2023, "grid", "2024-01-18", ""), (2024, "scan", "2025-01-17", "scanned PDF (no text layer): read by OCR")]),
     ("bsz", "演示区白沙镇人民政府", "township", "xz", 8,
      [(2024, "grid", "2025-01-20", "numbers do not add up (requests_outcomes)")]),
     ("shz", "演示区双河镇人民政府", "township", None, 3,

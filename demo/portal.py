@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from extract.codebook import REQUEST_APPLICANT_GROUP, SECTIONS, tables_for
 
 from .pdf import PAGE_H, Page, text_width, write_pdf
+from .scan import scanned_pdf
 
 ROOT = "/zwgk_252/zfxxgknb/"
 CATEGORIES = {"qzfbm": "区政府部门", "jd": "街道", "xz": "镇"}
@@ -313,6 +314,10 @@ def _paged(entries: list, per: int = PER_PAGE) -> list[list]:
 
 
 def report_pdf(agency: str, year: int, fig: dict) -> bytes:
+    return write_pdf(*report_pages(agency, year, fig))
+
+
+def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
     t_active, t_req, t_rev = tables_for("2021")
     pages: list[Page] = [Page()]
     y = [PAGE_H - 60]
@@ -410,7 +415,7 @@ def report_pdf(agency: str, year: int, fig: dict) -> bytes:
     line(50, SECTION_TITLE["other"], 11)
     nl(18)
     prose(p["other"])
-    return write_pdf(pages, title)
+    return pages, title
 
 
 def report_docx(agency: str, year: int, fig: dict) -> bytes:
@@ -577,13 +582,16 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
             document = page
             if layout == "blocked":
                 put(page, _BLOCKED, HTML_UTF8, 412)
-            elif layout in ("pdf", "docx"):
-                ext = layout
-                data = (
-                    report_pdf(body["name"], rep["year"], fig)
-                    if ext == "pdf"
-                    else report_docx(body["name"], rep["year"], fig)
-                )
+            elif layout in ("pdf", "docx", "scan"):
+                ext = "docx" if layout == "docx" else "pdf"
+                if layout == "scan":  # a scan with no text layer (the text-layer PDF without a CJK font)
+                    data = scanned_pdf(report_pages(body["name"], rep["year"], fig)[0]) or report_pdf(
+                        body["name"], rep["year"], fig
+                    )
+                elif ext == "pdf":
+                    data = report_pdf(body["name"], rep["year"], fig)
+                else:
+                    data = report_docx(body["name"], rep["year"], fig)
                 att = f"{stem}.{ext}"
                 res[att] = Resource(data, PDF if ext == "pdf" else DOCX)
                 document = att

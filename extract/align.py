@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from .codebook import REQUEST_EXTRA_COLUMNS, Row, Table
-from .model import Cell, Token
+from .model import FLAG_UNCERTAIN, METHOD_OCR, UNCERTAIN_BELOW, Cell, Token
 from .numbers import clean, parse_value, to_unit
 from .rows import Candidate
 
@@ -258,7 +258,7 @@ def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
     names = {core(lbl): c.key for c in table.columns for lbl in c.labels}
     names.update({core(v): k for k, v in REQUEST_EXTRA_COLUMNS.items()})
     for t in header_tokens:
-        if t.x is None or t.loc.get("kind") == "pdf":
+        if t.x is None or t.loc.get("kind") in ("pdf", "ocr"):
             continue
         key = names.get(core(t.text))
         if key:
@@ -313,4 +313,7 @@ def make_cell(table: Table, row: str, col: str, tok: Token) -> Cell:
     value = to_unit(parsed, unit) if parsed.is_value else None
     if unit == "件" and isinstance(value, float):
         value = int(value) if value.is_integer() else None
-    return Cell(table.key, row, col, value, tok.text, tok.loc)
+    if tok.loc.get("kind") != "ocr":
+        return Cell(table.key, row, col, value, tok.text, tok.loc)
+    flags = [FLAG_UNCERTAIN] if tok.confidence is not None and tok.confidence < UNCERTAIN_BELOW else []
+    return Cell(table.key, row, col, value, tok.text, tok.loc, METHOD_OCR, tok.confidence, flags)

@@ -48,7 +48,7 @@ def _refuse_empty(command: str, paths: list[Path]) -> bool:
     return bool(empty_dirs(paths))
 
 
-def extract_file(path: Path, url: str | None = None) -> Extraction:
+def extract_file(path: Path, url: str | None = None, ocr: bool = True) -> Extraction:
     """Extract one file; raises ExtractionError with the reason when it cannot be read."""
     try:
         data = path.read_bytes()
@@ -57,7 +57,7 @@ def extract_file(path: Path, url: str | None = None) -> Extraction:
     if not data:
         raise ExtractionError("empty file")
     try:
-        return extract(data, url=url, name=str(path))
+        return extract(data, url=url, name=str(path), ocr=ocr)
     except ExtractionError:
         raise
     except Exception as e:  # noqa: BLE001 - a reader bug on one file must not stop the batch
@@ -81,7 +81,7 @@ def run_extract(args: Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     for f in iter_files(args.paths):
         try:
-            ex = extract_file(f, args.url)
+            ex = extract_file(f, args.url, getattr(args, "ocr", True))
         except ExtractionError as e:
             failed += 1
             print(f"{f}: {e}", file=sys.stderr)

@@ -31,6 +31,8 @@ class Token:
     loc: dict[str, Any]
     x: float | None = None
     span: int = 1
+    #: the reader's confidence, 0..1 (OCR: the weakest digit's probability); None where exact
+    confidence: float | None = None
 
 
 @dataclass(slots=True)
@@ -66,6 +68,8 @@ class Document:
     #: how the cells of this document are read (a METHOD_* value); the pipeline
     #: fills it from the media type when the reader leaves it empty
     method: str = ""
+    #: what the reader wants said in the report's warnings (an OCR failure on a page)
+    warnings: list[str] = field(default_factory=list)
 
 
 #: How a cell was read (``Cell.method``).
@@ -78,6 +82,9 @@ METHOD_OCR = "ocr"  # recognised from an image
 FLAG_UNCERTAIN = "uncertain"  # read with low confidence (OCR digits below the threshold)
 FLAG_CORRECTED = "corrected"  # changed by the checks' proof-reading; ``original`` keeps the reading
 FLAG_INFERRED = "inferred"  # placed by the format's row order, not by a printed label
+#: an OCR number whose weakest digit is less likely than this is FLAG_UNCERTAIN
+#: (chosen in benchmarks/ocr_speed.py: every misread digit on the degraded scans fell below it)
+UNCERTAIN_BELOW = 0.9
 
 
 @dataclass(slots=True)
@@ -106,6 +113,8 @@ class CheckResult:
     blanks_involved: bool
     passed: bool
     detail: str = ""
+    #: a failed check whose cells include OCR readings flagged uncertain: it may be a misread
+    uncertain_involved: bool = False
 
 
 @dataclass(slots=True)

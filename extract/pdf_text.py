@@ -12,6 +12,7 @@ group labels and page breaks inside a table.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 
@@ -106,7 +107,13 @@ def _reading_order(lines: list[list[Token]]) -> list[list[Token]]:
     return sorted(lines, key=lambda w: (-round(_bbox(w)[3]), _bbox(w)[0]))
 
 
-def read_pdf(data: bytes) -> Document:
+#: reads a page that has no text layer (the OCR reader): (page, page number) -> lines
+PageReader = Callable[[pdfium.PdfPage, int], list[Line]]
+
+
+def read_pdf(data: bytes, scanned_page: PageReader | None = None) -> Document:
+    """The text layer, page by page; a page without one goes to ``scanned_page`` when given
+    (a PDF mixing typed and scanned pages reads each the right way)."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -116,6 +123,7 @@ def read_pdf(data: bytes) -> Document:
         raise ExtractionError(f"corrupt PDF: {msg}") from e
     try:
         lines: list[Line] = []
+        warnings: list[str] = []
         printable = 0
         pages = len(pdf)
         for p in range(pages):
@@ -130,6 +138,17 @@ def read_pdf(data: bytes) -> Document:
                     merged[-1].extend(words)
                 else:
                     merged.append(words)
+            if scanned_page and sum(len(w.text) for ws in merged for w in ws) < MIN_CHARS_PER_PAGE:
+                try:
+                    found = scanned_page(page, p + 1)
+                except Exception as e:  # noqa: BLE001 - a page the OCR cannot read leaves the others
+                    warnings.append(f"page {p + 1}: OCR failed ({type(e).__name__}: {e})")
+                    found = []
+                printable += sum(len(ln.text) for ln in found)
+                lines += found
+                tp.close()
+                page.close()
+                continue
             for words in _reading_order(merged):
                 text = " ".join(w.text for w in words)
                 printable += sum(len(w.text) for w in words)
@@ -152,4 +171,5 @@ def read_pdf(data: bytes) -> Document:
         meta=meta,
         pages=pages,
         has_text=has_text,
+        warnings=warnings,
     )

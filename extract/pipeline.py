@@ -20,6 +20,7 @@ from .fees import processing_fee
 from .metadata import read_meta
 from .model import (
     METHOD_GRID,
+    METHOD_OCR,
     METHOD_PDF,
     METHOD_TEXT,
     STATUS_NO_TABLES,
@@ -32,11 +33,12 @@ from .model import (
     ReportMeta,
 )
 from .office import BAD_ZIP
+from .proofread import proofread
 from .sections import classify_tables, split_sections
 from .tables import detect_format, extract_active, extract_requests, extract_review
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.4.1"
+EXTRACTOR_VERSION = "1.5.0"
 
 HTML = "text/html"
 TEXT = "text/plain"
@@ -95,7 +97,8 @@ _METHOD_BY_TYPE = {HTML: METHOD_GRID, DOCX: METHOD_GRID, XLSX: METHOD_GRID, XLS:
                    DOC: METHOD_GRID, TEXT: METHOD_TEXT, MARKDOWN: METHOD_TEXT, PDF: METHOD_PDF}  # fmt: skip
 
 
-def read_document(data: bytes, media_type: str) -> Document:
+def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
+    """``ocr``: read scanned PDF pages and images with the local OCR (``extract.ocr_reader``)."""
     if media_type == HTML:
         from .html_tables import read_html
 
@@ -107,6 +110,10 @@ def read_document(data: bytes, media_type: str) -> Document:
     if media_type == PDF:
         from .pdf_text import read_pdf
 
+        if ocr:
+            from .ocr_reader import ocr_pdf_page
+
+            return read_pdf(data, scanned_page=ocr_pdf_page)
         return read_pdf(data)
     if media_type == DOCX:
         from .docx_tables import read_docx
@@ -117,6 +124,10 @@ def read_document(data: bytes, media_type: str) -> Document:
 
         return read_workbook(data, media_type)
     if media_type == IMAGE:
+        if ocr:
+            from .ocr_reader import read_image
+
+            return read_image(data)
         return Document(lines=[], media_type=IMAGE, has_text=False)
     if media_type == DOC:
         from .doc_binary import read_doc
@@ -126,9 +137,15 @@ def read_document(data: bytes, media_type: str) -> Document:
 
 
 def extract(
-    data: bytes, media_type: str | None = None, url: str | None = None, name: str | None = None
+    data: bytes,
+    media_type: str | None = None,
+    url: str | None = None,
+    name: str | None = None,
+    ocr: bool = True,
 ) -> Extraction:
-    """Extract one report.  Raises ExtractionError only for a document that cannot be read at all."""
+    """Extract one report.  Raises ExtractionError only for a document that cannot be read at all.
+
+    ``ocr=False`` leaves scans unread (status ``no text layer``)."""
     media_type = media_type or sniff_media_type(data, name or url)
     source = url or name or ""
     report = ReportMeta(
@@ -138,11 +155,14 @@ def extract(
         sha256=hashlib.sha256(data).hexdigest(),
         extractor_version=EXTRACTOR_VERSION,
     )
-    doc = read_document(data, media_type)
+    doc = read_document(data, media_type, ocr)
     report.pages = doc.pages
+    report.warnings.extend(doc.warnings)
     if not doc.has_text:
         report.status = STATUS_NO_TEXT
-        report.warnings.append("no text layer (scanned PDF or image): needs OCR")
+        report.warnings.append(
+            "no text layer (scanned PDF or image): needs OCR" if not ocr else "no text found by OCR"
+        )
         return Extraction(report, [], [])
 
     secs = split_sections(doc.lines)
@@ -194,4 +214,8 @@ def extract(
         report.warnings.append(f"tables not found: {', '.join(missing)}")
     elif not whole.complete:
         report.status = STATUS_PARTIAL
+    if any(c.method == METHOD_OCR for c in cells):
+        cells, checks, notes = proofread(cells)
+        report.warnings.extend(notes)
+        return Extraction(report, cells, checks)
     return Extraction(report, cells, run_checks(cells))

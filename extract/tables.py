@@ -202,7 +202,9 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         matches, table, res.collapsed_other = m19, cb.REQUESTS_2019, True
     else:
         matches, table = m21, cb.REQUESTS_2021
-    if cmap is None and any(v.loc.get("kind") == "pdf" for mt in matches for v in mt.candidate.values[:1]):
+    if cmap is None and any(
+        v.loc.get("kind") in ("pdf", "ocr") for mt in matches for v in mt.candidate.values[:1]
+    ):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
     matches, inferred, warns = screen(cands, matches, table.rows)
     res.warnings += [f"requests: {w}" for w in warns]

@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --data-dir: extract on a Ray cluster (local, auto or ray://host:10001)")  # fmt: skip
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="with --workers/--ray: give up a document after this long (default 600)")  # fmt: skip
+    p.add_argument("--no-ocr", dest="ocr", action="store_false", help="leave scanned PDFs and images unread")
     _add_data_dir(p)
 
     p = sub.add_parser("check", help="a readable verdict per report: which checks fail, where, by how much")

@@ -71,6 +71,25 @@ def test_database_holds_every_reachable_report_cell_for_cell(demo_run):
     assert n > 3000
 
 
+def test_the_scanned_report_is_read_by_ocr_and_its_doubtful_cells_listed(demo_run):
+    _, _, data_dir = demo_run
+    con = duckdb.connect(str(data_dir / "nianbao.duckdb"), read_only=True)
+    methods = con.execute(
+        """SELECT DISTINCT c.method FROM cells c JOIN reports r USING (report_id)
+           WHERE r.agency = '演示区青石镇人民政府' AND r.year = 2024"""
+    ).fetchall()
+    review = con.execute(
+        "SELECT page, bbox, unit, confidence, uncertain FROM ocr_review WHERE agency = '演示区青石镇人民政府'"
+    ).fetchall()
+    flagged = con.execute("SELECT count(*) FROM check_failures WHERE uncertain_involved").fetchone()
+    con.close()
+    assert methods == [("ocr",)]
+    assert review and all(
+        p >= 1 and len(b) == 4 and u == "pt" and c < 0.9 and unc for p, b, u, c, unc in review
+    )
+    assert flagged == (0,)  # the scan's doubtful zeros are right: no check fails on them
+
+
 def test_demo_refuses_a_directory_it_did_not_make(tmp_path, capsys):
     (tmp_path / "precious.txt").write_text("keep me")
     assert main(["demo", "--data-dir", str(tmp_path)]) == 2

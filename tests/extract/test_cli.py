@@ -91,3 +91,21 @@ def test_empty_directory_is_an_error_not_silence(tmp_path, capsys):
         assert rc != 0
         assert out == ""
         assert err.strip() == f"nianbao {command}: no documents in {empty}"
+
+
+def test_no_ocr_leaves_images_unread(tmp_path, capsys):
+    from io import BytesIO
+
+    from PIL import Image
+
+    buf = BytesIO()
+    Image.new("RGB", (400, 560), "white").save(buf, format="PNG")
+    page = tmp_path / "page.png"
+    page.write_bytes(buf.getvalue())
+    assert main(["extract", "--no-ocr", str(page)]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip() == f"{page}: no text layer"
+    assert "needs OCR" in " ".join(json.loads(out)["report"]["warnings"])
+    assert main(["extract", str(page)]) == 1  # read by OCR: a blank page holds nothing
+    out, _ = capsys.readouterr()
+    assert "no text found by OCR" in json.loads(out)["report"]["warnings"]

@@ -80,9 +80,11 @@ def test_scanned_pdf_has_no_text_layer():
     assert ex.report.status == "no text layer" and ex.cells == []
 
 
-def test_image_has_no_text_layer():
+def test_image_without_ocr_has_no_text_layer_and_a_broken_one_is_said():
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    assert extract(png).report.status == "no text layer"
+    assert extract(png, ocr=False).report.status == "no text layer"
+    with pytest.raises(ExtractionError, match="unreadable image"):
+        extract(png)
 
 
 @pytest.mark.parametrize(
