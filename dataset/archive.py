@@ -18,12 +18,3 @@ class Archive(Protocol):
     def read_payload(self, data_dir: Path, sha256: str) -> bytes: ...
 
     def ledger_rows(self, data_dir: Path) -> list[dict]: ...
-
-
-def default_archive() -> Archive:
-    """The crawl archive together with the documents added by ``nianbao add``."""
-    from crawler import archive
-
-    from .local import CombinedArchive
-
-    return CombinedArchive(archive)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .archive import Archive
-from .duck import DatasetError
+from .errors import DatasetError
 
 
 def extract(data_dir: Path, full: bool = False, archive: Archive | None = None, workers: int | None = None,
@@ -79,9 +79,9 @@ def load(data_dir: Path, force: bool = False, archive: Archive | None = None) ->
     Refuses (DatasetError) when there is nothing extracted, or when the new database
     would hold fewer reports than the one it replaces and ``force`` is not given.
     """
-    from .archive import default_archive
     from .duck import build_database
     from .guard import plan_load
+    from .local import default_archive
     from .parquet import write_dataset
 
     archive = archive or default_archive()

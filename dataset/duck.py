@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from . import schema as sc
+from .errors import DatasetError
 from .parquet import PARQUET_DIR, remove_stale_temps
 from .pivot import wide_frame
 from .wide import WIDE_VIEWS, render
@@ -26,10 +27,6 @@ from .wide import WIDE_VIEWS, render
 DB_NAME = "nianbao.duckdb"
 _DUCK_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE",
                pl.Boolean: "BOOLEAN", pl.Date: "DATE"}  # fmt: skip
-
-
-class DatasetError(RuntimeError):
-    """The dataset cannot be built; the message names the file at fault."""
 
 
 @dataclass

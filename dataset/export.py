@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .duck import DB_NAME, DatasetError
+from .duck import DB_NAME
+from .errors import DatasetError
 from .labels import VIEW_TITLES, column_labels
 
 EXPORT_VIEWS = ("requests_wide", "active_wide", "review_litigation_wide", "body_year", "check_failures")

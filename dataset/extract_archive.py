@@ -21,7 +21,8 @@ from typing import Any
 from extract.model import STATUS_FAILED, STATUS_NO_TEXT
 from extract.pipeline import EXTRACTOR_VERSION, extract, sniff_media_type
 
-from .archive import Archive, default_archive
+from .archive import Archive
+from .local import default_archive
 from .results import load_result, result_path, write_atomic
 
 

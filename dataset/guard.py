@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 
 from .archive import Archive
-from .duck import DB_NAME, DatasetError
+from .duck import DB_NAME
+from .errors import DatasetError
 from .results import result_path
 
 

@@ -22,7 +22,7 @@ from crawler.archive import ArchivedDocument
 from crawler.registry import LEVELS
 
 from .archive import Archive
-from .duck import DatasetError
+from .errors import DatasetError
 from .results import write_atomic
 
 ADDED_DIR = "added"
@@ -166,3 +166,10 @@ class CombinedArchive:
 
     def ledger_rows(self, data_dir: Path) -> list[dict]:
         return self.crawl.ledger_rows(data_dir)
+
+
+def default_archive() -> Archive:
+    """The crawl archive together with the documents added by ``nianbao add``."""
+    from crawler import archive
+
+    return CombinedArchive(archive)  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from crawler.client import now_iso
 from crawler.ledger import LEDGER_NAME, Ledger
 from extract.model import STATUS_FAILED
 
-from .duck import DatasetError
+from .errors import DatasetError
 from .results import load_result, result_path, write_atomic
 
 MARKER = "merged-from.json"

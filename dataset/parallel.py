@@ -27,8 +27,9 @@ from typing import Any, Protocol
 
 from extract.model import STATUS_FAILED
 
-from .archive import Archive, default_archive
+from .archive import Archive
 from .extract_archive import ExtractStats, _progress, failed_record, is_done, save_result
+from .local import default_archive
 from .parquet import remove_stale_temps
 from .results import EXTRACTED_DIR
 

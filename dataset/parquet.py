@@ -23,9 +23,10 @@ import polars as pl
 from extract.codebook import all_cells
 
 from . import schema as sc
-from .archive import Archive, default_archive
+from .archive import Archive
 from .bodies import body_key
 from .canonical import mark_canonical
+from .local import default_archive
 from .results import load_result
 
 PARQUET_DIR = "parquet"

@@ -18,7 +18,7 @@ import os
 import socket
 from typing import Any
 
-from .duck import DatasetError
+from .errors import DatasetError
 from .extract_archive import extract_one
 from .parallel import ExtractFn, Finished, Task
 

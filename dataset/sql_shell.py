@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import duckdb
 
-from .duck import DatasetError
+from .errors import DatasetError
 
 PROMPT, MORE = "nianbao> ", "     ...> "
 HELP = (

@@ -13,7 +13,7 @@ import pytest
 
 from crawler.registry import RegistryError, Source
 from crawler.shard import Shard, host_key, parse_shard, select_shard, shard_of
-from dataset.duck import DatasetError
+from dataset.errors import DatasetError
 from dataset.merge import merge
 from nianbao.cli import main
 from tests.crawler import portal as P
