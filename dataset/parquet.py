@@ -119,7 +119,8 @@ def rows_for(data_dir: Path, docs) -> dict[str, list[dict]]:
         for c in checks:
             out["checks"].append({k: c.get(k) for k in ("blanks_involved", "passed", "detail", "check", "scope")}
                                  | {k: _whole(c.get(k)) for k in ("expected", "actual", "difference")}
-                                 | {"report_id": rid, "uncertain_involved": bool(c.get("uncertain_involved"))})  # fmt: skip
+                                 | {"report_id": rid, "uncertain_involved": bool(c.get("uncertain_involved")),
+                                    "evidence": c.get("evidence") or None})  # fmt: skip
     return out
 
 

@@ -115,6 +115,9 @@ class CheckResult:
     detail: str = ""
     #: a failed check whose cells include OCR readings flagged uncertain: it may be a misread
     uncertain_involved: bool = False
+    #: where the finding stands in the report: the sentence a prose figure was read from, a heading,
+    #: a date -- so a reader can check it without opening the document (empty for the table sums)
+    evidence: str = ""
 
 
 @dataclass(slots=True)
