@@ -183,8 +183,13 @@ CHECKS = TableSpec(
             "涉及存疑单元格",
             "A cell of the failed check was read by OCR with low confidence: the failure may be a misread.",
         ),
-        Field("evidence", S, "依据", "Where the finding stands in the report: the sentence a prose figure was read "
-              "from, a heading or a date (empty for the table sums)."),
+        Field(
+            "evidence",
+            S,
+            "依据",
+            "Where the finding stands in the report: the sentence a prose figure was read "
+            "from, a heading or a date (empty for the table sums).",
+        ),
     ),
     ("report_id", "check", "scope"),
 )
