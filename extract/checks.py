@@ -103,3 +103,8 @@ def run_checks(cells: list[Cell]) -> list[CheckResult]:
 
 def failures(results: list[CheckResult]) -> list[CheckResult]:
     return [r for r in results if not r.passed]
+
+
+def table_failures(results: list[CheckResult]) -> list[CheckResult]:
+    """Failures of the table sums only: the prose and form checks judge the rest of the report."""
+    return [r for r in failures(results) if r.check in cb.TABLE_CHECKS]

@@ -244,9 +244,35 @@ SECTIONS = (
     (3, "requests", "三、收到和处理政府信息公开申请情况", ("收到和处理", "依申请公开", "申请情况")),
     (4, "review_litigation", "四、政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼")),
     (5, "problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "主要问题", "改进情况")),
-    (6, "other", "六、其他需要报告的事项", ("其他需要报告",)),
+    (6, "other", "六、其他需要报告的事项", ("其他需要报告", "需要说明的其他事项", "其他事项")),
 )
 SECTION_KEYS = tuple(s[1] for s in SECTIONS)
+
+# -------------------------------------------------------------------- checks
+
+#: every check id a report's results can carry, with its Chinese label (data dictionary, audit pages)
+CHECKS = {
+    # the table sums of the spec (勾稽关系)
+    "requests_balance": "申请数量平衡：新收加上年结转等于办理总计加结转下年",
+    "requests_outcomes": "办理结果各项之和等于总计",
+    "requests_row_total": "各类申请人之和等于总计",
+    "review_litigation_total": "行政复议、行政诉讼各结果之和等于总计",
+    "carry_over_chain": "本年上年结转等于上年结转下年",
+    "active_in_force_chain": "现行有效件数与上年衔接",
+    # the prose against the tables
+    "text_vs_table": "正文所述数字与表格一致",
+    # the report's form
+    "sections_in_order": "六部分齐全且顺序正确",
+    "title_year": "标题年份与统计期限一致",
+    "fee_statement": "说明信息处理费收取情况",
+}
+#: the checks computed from one report's tables alone (``checks.run_checks``)
+TABLE_CHECKS = ("requests_balance", "requests_outcomes", "requests_row_total", "review_litigation_total")
+
+
+def check_label(check: str) -> str:
+    return CHECKS.get(check, check)
+
 
 # --------------------------------------------------------------------- access
 

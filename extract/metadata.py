@@ -81,6 +81,19 @@ def statistics_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def period_sentence(text: str) -> tuple[int, str] | None:
+    """The statistics year and the sentence that states it (本报告所列数据的统计期限自…), as evidence."""
+    t = clean(text)
+    m = _PERIOD.search(t) or _PERIOD_LOOSE.search(t)
+    if not m:
+        return None
+    start = max(t.rfind("。", 0, m.start()) + 1, m.start() - 40)  # a page dump has no full stop before it
+    lead = t.find("报告", start, m.start())
+    start = max(start, lead - 3) if lead > 0 and start == m.start() - 40 else start
+    end = t.find("。", m.end())
+    return int(m.group(1)), t[start : end + 1 if 0 <= end < m.end() + 60 else m.end() + 20]
+
+
 def published_on(doc: Document, url: str | None) -> str | None:
     for k in _META_DATE_KEYS:
         v = doc.meta.get(k)

@@ -16,8 +16,9 @@ from . import codebook as cb
 from .checks import run_checks
 from .codebook import SECTIONS
 from .completeness import completeness
-from .fees import processing_fee
-from .metadata import read_meta
+from .fees import processing_fee, table_fee
+from .merged_other import merged_other_warning
+from .metadata import period_sentence, read_meta
 from .model import (
     METHOD_GRID,
     METHOD_OCR,
@@ -34,8 +35,12 @@ from .model import (
 )
 from .office import BAD_ZIP
 from .proofread import proofread
-from .sections import classify_tables, split_sections
+from .sections import classify_tables, heading_order, split_sections
+from .statements import SECTIONS_READ, find_statements
+from .structure import fee_statement, sections_in_order, title_year
 from .tables import detect_format, extract_active, extract_requests, extract_review
+from .text_checks import text_vs_table
+from .titles import parse_title
 
 #: bump when a change alters extracted values: archived documents get re-extracted
 EXTRACTOR_VERSION = "1.5.0"
@@ -178,6 +183,9 @@ def extract(
         if number in secs.by_number:
             report.sections[key] = secs.text(number)
     fee = processing_fee(report.sections.get("other", ""))
+    fee_table = table_fee(secs.fees) if secs.fees else None
+    if fee.yuan is None and fee_table is not None:
+        fee = fee_table  # section 五 printed as a table of fees (信息处理费收取情况)
     report.processing_fee_yuan, report.processing_fee_text = fee.yuan, fee.text
 
     fmt = detect_format(secs.text(2), report.year)
@@ -201,6 +209,9 @@ def extract(
         c.method = c.method or method
     for res in (active, requests, review):
         report.warnings.extend(res.warnings)
+    merged = merged_other_warning(table_lines[3], fmt, requests.collapsed_other)
+    if merged:
+        report.warnings.append(merged)
     missing = [name for name, res in (("active", active), ("requests", requests), ("review_litigation", review))
                if not res.found]  # fmt: skip
     whole = completeness([res.table or cb.table(key, fmt or "2021") for key, res in
@@ -217,5 +228,21 @@ def extract(
     if any(c.method == METHOD_OCR for c in cells):
         cells, checks, notes = proofread(cells)
         report.warnings.extend(notes)
-        return Extraction(report, cells, checks)
-    return Extraction(report, cells, run_checks(cells))
+    else:
+        checks = run_checks(cells)
+    statements = [s for n in SECTIONS_READ for s in find_statements(secs.lines(n), n, report.year)]
+    checks += text_vs_table(statements, cells, fee_table.yuan if fee_table else None)
+    if cells:  # a document whose tables were found is a report: its form is checked too
+        checks += _structure(doc, report, body)
+    return Extraction(report, cells, checks)
+
+
+def _structure(doc: Document, report: ReportMeta, body: str) -> list:
+    """The form checks of ``structure``: sections, title year, fee statement."""
+    info = parse_title(report.title) if report.title else None
+    found = [
+        sections_in_order(heading_order(doc.lines)),
+        title_year(report.title, info.year if info else None, period_sentence(body)),
+        fee_statement(report.format, report.processing_fee_yuan, report.processing_fee_text),
+    ]
+    return [r for r in found if r is not None]

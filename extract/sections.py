@@ -5,6 +5,12 @@ names one of its keywords (titles vary: "四、因政府信息公开工作被申
 提起行政诉讼情况", "五、存在的主要问题及整改措施").  Headings must come in
 order, which keeps table rows such as "三、本年度办理结果" and "四、结转下年度继续
 办理" from being taken for section titles.
+
+Department and township pages insert a fee section of their own ("五、信息处理费
+收取情况", a small table) before the problems, so the last two headings print as
+六 and 七: the tail headings are known by their words, not by their numeral, and
+the fee section is kept apart (``Sections.fees``) so that it neither runs on into
+section 四 nor hides the problems and the other matters.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ from .codebook import SECTIONS
 from .model import Line
 from .numbers import clean
 
-_HEAD = re.compile(r"^([一二三四五六])[、.,，]")
-_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_HEAD = re.compile(r"^([一二三四五六七])[、.,，]")
+_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+#: a fee section's heading names the fee (信息处理费收取情况, 政府信息公开收费及减免情况)
+_FEE_WORDS = ("信息处理费", "收费")
+#: the numerals a heading of the tail (problems, other matters) may carry: shifted by a fee section
+_TAIL = (5, 6, 7)
 #: longest heading line, in characters, before it counts as prose that happens to start with a numeral
 MAX_HEADING = 48
 
@@ -27,6 +37,9 @@ class Sections:
     preamble: list[Line] = field(default_factory=list)
     by_number: dict[int, list[Line]] = field(default_factory=dict)
     headings: dict[int, Line] = field(default_factory=dict)
+    #: a fee section printed between 四 and the problems (its heading, then its table)
+    fees: list[Line] = field(default_factory=list)
+    fee_heading: Line | None = None
 
     def lines(self, number: int) -> list[Line]:
         return self.by_number.get(number, [])
@@ -35,42 +48,85 @@ class Sections:
         return "\n".join(line.text for line in self.lines(number))
 
 
-_FIRST = frozenset("一二三四五六")
+_FIRST = frozenset("一二三四五六七")
 
 
-def heading_number(text: str) -> int | None:
+def _numeral(text: str) -> tuple[int, str] | None:
+    """The heading numeral and the cleaned line, for a short line that starts with one."""
     if text.lstrip()[:1] not in _FIRST:  # cheap test first: most lines are not headings
         return None
     t = clean(text)
     m = _HEAD.match(t)
     if not m or len(t) > MAX_HEADING:
         return None
-    n = _NUM[m.group(1)]
-    keywords = SECTIONS[n - 1][3]
-    return n if any(k in t for k in keywords) else None
+    return _NUM[m.group(1)], t
+
+
+def _names(number: int, text: str) -> bool:
+    return any(k in text for k in SECTIONS[number - 1][3])
+
+
+def heading_number(text: str) -> int | None:
+    """The canonical section (1-6) a heading line opens, or None."""
+    found = _numeral(text)
+    if found is None:
+        return None
+    n, t = found
+    if n in _TAIL:
+        # by their words: a fee section before them shifts their numerals by one
+        return next((number for number in (5, 6) if _names(number, t)), None)
+    return n if _names(n, t) else None
+
+
+def is_fee_heading(text: str) -> bool:
+    """A heading of a fee section ("五、信息处理费收取情况") that is none of the six."""
+    found = _numeral(text)
+    if found is None or found[0] not in _TAIL:
+        return False
+    t = found[1]
+    return any(w in t for w in _FEE_WORDS) and heading_number(text) is None
 
 
 def split_sections(lines: list[Line]) -> Sections:
     out = Sections()
     current = 0
+    in_fees = False
     for line in lines:
         text = line.text
-        if line.cells is not None and len([c for c in line.cells if c.text]) > 1 and line.width is not None:
-            n = None  # a grid row with several cells is never a heading
-        else:
-            n = heading_number(text)
+        grid_row = (
+            line.cells is not None and len([c for c in line.cells if c.text]) > 1 and line.width is not None
+        )
+        n = None if grid_row else heading_number(text)  # a grid row with several cells is never a heading
         if n is not None and n > current:
-            current = n
+            current, in_fees = n, False
             out.headings[n] = line
             out.by_number.setdefault(n, [])
             continue
-        if current == 0:
+        if not grid_row and 4 <= current < 6 and out.fee_heading is None and is_fee_heading(text):
+            in_fees, out.fee_heading = True, line
+            continue
+        if in_fees:
+            out.fees.append(line)
+        elif current == 0:
             out.preamble.append(line)
         else:
             out.by_number[current].append(line)
     if current:
         out.by_number[current] = _without_page_chrome(out.by_number[current])
     return out
+
+
+def heading_order(lines: list[Line]) -> list[tuple[int, Line]]:
+    """Every section heading in the order the document prints them, the first of each
+    number only: unlike ``split_sections`` it does not skip a heading out of order."""
+    seen: dict[int, Line] = {}
+    for line in lines:
+        if line.cells is not None and len([c for c in line.cells if c.text]) > 1 and line.width is not None:
+            continue
+        n = heading_number(line.text)
+        if n is not None and n not in seen:
+            seen[n] = line
+    return list(seen.items())
 
 
 #: lines that start a portal page's furniture after the report (downloads, share, print, footer)

@@ -64,18 +64,38 @@ def _td(text: str, rs: int = 1, cs: int = 1, word: bool = False) -> str:
     return f"<td{attrs}>{body}</td>"
 
 
+#: section 五 as some department and township pages print it: a table of processing fees, before the problems
+FEE_TABLE = (
+    "<p>五、信息处理费收取情况</p><table><tr><td>收费项目</td><td>按件计收（元）</td><td>按量计收（元）</td>"
+    "<td>合计（元）</td></tr><tr><td>信息处理费</td><td>0</td><td>0</td><td>0</td></tr></table>"
+)
+
+
 def html_report(
-    fmt: str = "2021", word: bool = False, collapsed_other: bool = False, charset: str = "utf-8"
+    fmt: str = "2021",
+    word: bool = False,
+    collapsed_other: bool = False,
+    charset: str = "utf-8",
+    *,
+    overview: str = "本年度工作平稳推进。",
+    merged_other: bool = False,
+    fee_table: bool = False,
+    problems_heading: str = "五、存在的主要问题及改进情况",
+    other_heading: str = "六、其他需要报告的事项",
+    other_text: str = "本年度未收取信息处理费。",
+    title: str = TITLE,
 ) -> bytes:
-    f = figures(fmt, collapsed_other)
+    """``merged_other``: a 2021 table printing the three （六）其他处理 sub-rows with their values merged
+    across them (rowspan 3); ``fee_table``: FEE_TABLE as section 五, the last two headings then 六 and 七."""
+    f = figures(fmt, collapsed_other or merged_other)
     active, _, review = cb.tables_for(fmt)
     td = lambda *a, **k: _td(*a, word=word, **k)  # noqa: E731
     parts = [
         f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">',
-        f"<title>{TITLE}_政府信息公开年报</title></head><body>",
+        f"<title>{title}_政府信息公开年报</title></head><body>",
         '<div class="info"><span>发布日期：2024-01-20</span></div>',
-        f"<h1>{TITLE}</h1><p>本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。</p>",
-        "<p>一、总体情况</p><p>本年度工作平稳推进。</p>",
+        f"<h1>{title}</h1><p>本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。</p>",
+        f"<p>一、总体情况</p><p>{html.escape(overview)}</p>",
         "<p>二、主动公开政府信息情况</p><table>",
     ]
     block = None
@@ -107,7 +127,11 @@ def html_report(
     seen: set[str] = set()
     result_rows = [r for r in rows if r.key not in ("new_received", "carried_over", "carried_forward")]
     for r in rows:
-        vals = "".join(td(str(f[("requests", r.key, c)])) for c in cb.REQUESTS_2021.column_keys)
+        if merged_other and r.key.startswith("other_"):
+            merged = "".join(td(str(f[("requests", "other", c)]), rs=3) for c in cb.REQUESTS_2021.column_keys)
+            vals = merged if r.key == "other_no_correction" else ""
+        else:
+            vals = "".join(td(str(f[("requests", r.key, c)])) for c in cb.REQUESTS_2021.column_keys)
         lead = ""
         if r.key in ("new_received", "carried_over", "carried_forward"):
             lead = td(r.label, cs=3)
@@ -135,8 +159,12 @@ def html_report(
         )
         + "</tr></table>"
     )
+    if fee_table:
+        parts.append(FEE_TABLE)
+        problems_heading = problems_heading.replace("五、", "六、", 1)
+        other_heading = other_heading.replace("六、", "七、", 1)
     parts.append(
-        "<p>五、存在的主要问题及改进情况</p><p>仍有不足。</p><p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>"
+        f"<p>{problems_heading}</p><p>仍有不足。</p><p>{other_heading}</p><p>{html.escape(other_text)}</p>"
     )
     parts.append("</body></html>")
     return "\n".join(parts).encode(charset if charset != "gb2312" else "gb18030")

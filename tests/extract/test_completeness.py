@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from extract.checks import table_failures
 from extract.pipeline import extract
 from nianbao.cli import main
 from tests.conftest import CORPUS
@@ -59,7 +60,7 @@ def test_rows_ending_with_the_next_group_label_keep_their_numbers():
     assert ex.value("requests", "denied_administrative_query", "total") == 12
     assert ex.value("requests", "unavailable_unclear", "total") == 13
     assert ex.value("requests", "rejected_confirmation", "total") == 13
-    assert all(c.passed for c in ex.checks)
+    assert not table_failures(ex.checks)
 
 
 def test_a_row_label_seen_but_not_placed_is_warned(tmp_path, capsys):

@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extract import codebook as cb
-from extract.checks import failures
+from extract.checks import table_failures
 from extract.model import ExtractionError
 from extract.pipeline import extract
 from tests.extract import builders as b
@@ -20,7 +20,7 @@ def _assert_all_cells(ex, want):
     wrong = {k: (v, got.get(k, "MISSING")) for k, v in want.items() if got.get(k, "MISSING") != v}
     assert not wrong, wrong
     assert set(got) == set(want), set(got) ^ set(want)
-    assert not failures(ex.checks)
+    assert not table_failures(ex.checks)
 
 
 @pytest.mark.parametrize("word", [False, True], ids=["plain-grid", "word-export"])
