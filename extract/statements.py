@@ -101,7 +101,7 @@ _CASE_KINDS = frozenset({REVIEW, LITIGATION})
 _CHANGE = ("同比", "增长", "增加", "减少", "下降", "上升", "较上年", "比上年", "较去年", "比去年", "去年",
            "上年同期", "历年", "以来", "累计至")  # fmt: skip
 #: the clause speaks for another body or a part of the body (区政府办代表区政府受理…)
-_SCOPE = ("代表", "各部门", "各单位", "各镇", "各乡", "各街道", "下属", "所属", "其中")
+_SCOPE = ("代表", "各部门", "各单位", "各镇", "各乡", "各街道", "下属", "所属")
 #: applications and cases of other kinds (permits, subsidies, hotlines)
 _OTHER_DOMAIN = ("许可", "审批", "补贴", "低保", "救助", "登记", "注册", "诉求", "问政", "热线", "12345",
                  "建议", "提案", "咨询", "留言", "来信", "来电", "办件", "政务服务")  # fmt: skip
@@ -246,7 +246,7 @@ def _match(clause: str) -> list[tuple[str, float | int, str, int]]:
                 continue
             found.append((kind, value, unit, span[0]))
             taken.append(span)
-    return found
+    return sorted(found, key=lambda h: h[3])
 
 
 def find_statements(lines: list[Line], section: int, year: int | None = None) -> list[Statement]:
