@@ -60,8 +60,9 @@ _SEP = r"(?:共|共计|合计|总计|累计|为|达|是|的|了)*"
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     (kind, re.compile(p))
     for kind, p in (
-        (GRANTED_OR_PARTIAL, rf"予以公开(?:及|和|与|、)部分公开{_SEP}{_NUM}{_COUNT}"),
-        (PARTIALLY_GRANTED, rf"部分(?:予以)?公开{_SEP}{_NUM}{_COUNT}"),
+        (GRANTED_OR_PARTIAL, rf"(?:予以公开|全部公开|全部)(?:及|和|与|或|、)部分公开{_SEP}{_NUM}{_COUNT}"),
+        # "全部或部分公开25件" is both rows: 部分公开 joined to a word before it is not the row alone
+        (PARTIALLY_GRANTED, rf"(?<![及和与或、])部分(?:予以)?公开{_SEP}{_NUM}{_COUNT}"),
         (GRANTED, rf"(?<!部分)(?<!不)予以公开{_SEP}{_NUM}{_COUNT}"),
         (DENIED, rf"不予公开{_SEP}{_NUM}{_COUNT}"),
         (UNAVAILABLE, rf"无法提供{_SEP}{_NUM}{_COUNT}"),

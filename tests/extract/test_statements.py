@@ -32,6 +32,9 @@ def test_received_settled_and_carried_forward_in_one_sentence():
          [(st.RECEIVED, 12), (st.GRANTED, 5), (st.PARTIALLY_GRANTED, 2), (st.DENIED, 1),
           (st.UNAVAILABLE, 3), (st.REJECTED, 1)]),
         ("收到申请9件，其他处理4件。", [(st.RECEIVED, 9), (st.OTHER_PROCESSING, 4)]),
+        # both rows in one figure (the demo district's reports print it so)
+        ("收到公开申请59件，其中全部或部分公开25件。", [(st.RECEIVED, 59), (st.GRANTED_OR_PARTIAL, 25)]),
+        ("收到申请20件，予以公开及部分公开12件。", [(st.RECEIVED, 20), (st.GRANTED_OR_PARTIAL, 12)]),
         ("2023年，因政府信息公开被申请行政复议2件、提起行政诉讼1件。", [(st.REVIEW, 2), (st.LITIGATION, 1)]),
         ("政府信息公开工作方面共有行政诉讼案件1件、行政复议案件2件，均已结案。",
          [(st.LITIGATION, 1), (st.REVIEW, 2)]),
