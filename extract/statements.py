@@ -18,7 +18,7 @@ from .model import Line
 from .numbers import chinese_numeral
 
 #: what a statement counts; ``text_checks.CELLS`` maps each to its table cells
-RECEIVED = "received"  # 收到/受理 … 申请 X件
+RECEIVED = "received"  # 收到/受理/新收 … 申请 X件
 CARRIED_OVER = "carried_over"  # 上年结转 X件
 PROCESSED = "processed"  # 办结 X件
 CARRIED_FORWARD = "carried_forward"  # X件结转下年度
@@ -68,17 +68,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (UNAVAILABLE, rf"无法提供{_SEP}{_NUM}{_COUNT}"),
         (REJECTED, rf"不予处理{_SEP}{_NUM}{_COUNT}"),
         (OTHER_PROCESSING, rf"其他处理{_SEP}{_NUM}{_COUNT}"),
-        (CARRIED_OVER, rf"上一?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{_SEP}{_NUM}{_COUNT}"),
+        (
+            CARRIED_OVER,
+            rf"(?<!办结)(?<!办理)(?<!答复)上一?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{_SEP}{_NUM}{_COUNT}",
+        ),
         (CARRIED_FORWARD, rf"{_NUM}{_COUNT}(?:申请)?(?:需|须|将)?结转(?:至|到)?下一?年"),
         (CARRIED_FORWARD, rf"结转(?:至|到)?下一?年(?:度)?(?:继续办理)?(?:的)?(?:申请)?{_SEP}{_NUM}{_COUNT}"),
         (PROCESSED, rf"(?<!受理)办结{_SEP}{_NUM}{_COUNT}(?!率)"),
         (
             RECEIVED,
-            rf"(?:收到|受理|接收|接到)(?P<q>[^，,。；;\d]{{0,24}}?)申请(?P<r>[^，,。；;\d]{{0,10}}?){_SEP}(?P<v>{_NUM[1:-1]})(?P<u>件|个)",
+            rf"(?:新收|收到|受理|接收|接到)(?P<q>[^，,。；;\d]{{0,24}}?)申请(?P<r>[^，,。；;\d]{{0,10}}?){_SEP}(?P<v>{_NUM[1:-1]})(?P<u>件|个)",
         ),
         (
             RECEIVED,
-            rf"(?:收到|受理|接收|接到){_SEP}(?P<v>{_NUM[1:-1]})(?P<u>件|个)(?P<q>[^，,。；;\d]{{0,8}}?)申请",
+            rf"(?:新收|收到|受理|接收|接到){_SEP}(?P<v>{_NUM[1:-1]})(?P<u>件|个)(?P<q>[^，,。；;\d]{{0,8}}?)申请",
         ),
         (REVIEW, rf"行政复议(?:案件|申请|案)?{_SEP}{_NUM}{_CASES}"),
         (LITIGATION, rf"行政诉讼(?:案件|案)?{_SEP}{_NUM}{_CASES}"),

@@ -27,6 +27,7 @@ def test_received_settled_and_carried_forward_in_one_sentence():
         ("市政府共受理政府信息公开申请 1295 件，办结 1191 件（含上年结转 189 件）。",
          [(st.RECEIVED, 1295), (st.PROCESSED, 1191), (st.CARRIED_OVER, 189)]),
         ("上年结转政府信息公开申请3件。", [(st.CARRIED_OVER, 3)]),
+        ("本年度新收政府信息公开申请8件。", [(st.RECEIVED, 8)]),
         ("结转下年度继续办理的申请2件。", [(st.CARRIED_FORWARD, 2)]),
         ("收到申请12件，予以公开5件，部分公开2件，不予公开1件，无法提供3件，不予处理1件。",
          [(st.RECEIVED, 12), (st.GRANTED, 5), (st.PARTIALLY_GRANTED, 2), (st.DENIED, 1),
@@ -78,6 +79,8 @@ def test_chinese_numerals(sentence, want):
         "受理行政许可申请300件，办结298件。",
         "组织开展19期节目，收到群众诉求348件，现场解决162件，办结率100%。",
         "全年共办理行政复议案件300件。",  # not about disclosure
+        # settling part of last year's requests is not the number carried over
+        "全年共办结上年结转申请3件。",
         # one number for two cells
         "今年我局共受理办结2件依申请公开信息。",
         "因政府信息公开被申请行政复议、行政诉讼3件。",
