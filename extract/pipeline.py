@@ -17,6 +17,7 @@ from .checks import run_checks
 from .codebook import SECTIONS
 from .completeness import completeness
 from .fees import processing_fee
+from .image_pages import IMAGE_PAGE
 from .metadata import read_meta
 from .model import (
     METHOD_GRID,
@@ -62,6 +63,8 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
 
 def sniff_media_type(data: bytes, name: str | None = None, declared: str | None = None) -> str:
     """The content decides where it can (magic bytes); the name or header otherwise."""
+    if declared == IMAGE_PAGE:
+        return IMAGE_PAGE
     head = data[:2048]
     suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
     if head.lstrip().startswith(b"%PDF-"):
@@ -155,7 +158,26 @@ def extract(
         sha256=hashlib.sha256(data).hexdigest(),
         extractor_version=EXTRACTOR_VERSION,
     )
-    doc = read_document(data, media_type, ocr)
+    if media_type == IMAGE_PAGE:
+        return _image_page(data, url, ocr)
+    return _extract_document(read_document(data, media_type, ocr), report, url, ocr)
+
+
+def _image_page(data: bytes, url: str | None, ocr: bool) -> Extraction:
+    """A report page and the images of its body: read as the page alone unless the page
+    gives no cells and the images are there to read."""
+    from .image_pages import read_image_page, unbundle
+
+    page, page_url, images = unbundle(data)
+    ex = extract(page, HTML, url=url or page_url, ocr=ocr)
+    if ex.cells or not images or not ocr:
+        return ex
+    fresh = ReportMeta(source=ex.report.source, media_type=HTML, status=STATUS_OK, sha256=ex.report.sha256,
+                       extractor_version=EXTRACTOR_VERSION)  # fmt: skip
+    return _extract_document(read_image_page(page, page_url, images), fresh, url or page_url, ocr)
+
+
+def _extract_document(doc: Document, report: ReportMeta, url: str | None, ocr: bool) -> Extraction:
     report.pages = doc.pages
     report.warnings.extend(doc.warnings)
     if not doc.has_text:
@@ -196,7 +218,7 @@ def extract(
     requests = extract_requests(table_lines[3], fmt)
     review = extract_review(table_lines[4])
     cells = active.cells + requests.cells + review.cells
-    method = doc.method or _METHOD_BY_TYPE.get(media_type, "")
+    method = doc.method or _METHOD_BY_TYPE.get(report.media_type, "")
     for c in cells:
         c.method = c.method or method
     for res in (active, requests, review):
