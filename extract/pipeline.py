@@ -121,7 +121,10 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
     if media_type == DOCX:
         from .docx_tables import read_docx
 
-        return read_docx(data)
+        doc = read_docx(data)
+        if ocr and not any(ln.cells for ln in doc.lines):
+            return _docx_scans(doc, data)
+        return doc
     if media_type in (XLSX, XLS):
         from .xlsx_tables import read_workbook
 
@@ -137,6 +140,20 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
 
         return read_doc(data)
     raise ExtractionError(f"unknown format {media_type!r}")
+
+
+def _docx_scans(doc: Document, data: bytes) -> Document:
+    """A DOCX without tables whose body holds pictures: its text, then its pictures read as pages."""
+    from .docx_images import docx_images
+    from .ocr_reader import read_images
+
+    images = docx_images(data)
+    if not images:
+        return doc
+    scans = read_images(images)
+    return Document(lines=doc.lines + scans.lines, media_type=DOCX, title=doc.title, meta=doc.meta,
+                    pages=scans.pages, has_text=bool(doc.lines or scans.lines), method=METHOD_OCR,
+                    warnings=doc.warnings + scans.warnings)  # fmt: skip
 
 
 def extract(
