@@ -12,8 +12,8 @@ Chongqing district portal (see ``shared/sources/chongqing-columns.md``):
 * report tables in the layouts of the spec: the national colspan/rowspan grid,
   Word-exported markup (numbers split across ``<span>``s, ``&nbsp;`` cells, nested
   ``<p>``), a page in GBK that declares its charset only in ``<meta>``, reports only
-  as PDF or DOCX attachments, and one page that answers HTTP 412 with a ``$_ts``
-  challenge.
+  as PDF or DOCX attachments, a scanned PDF, a page whose tables are PNG screenshots,
+  and one page that answers HTTP 412 with a ``$_ts`` challenge.
 
 Every table label comes from ``extract.codebook``; the prose is this module's own.
 """
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from extract.codebook import REQUEST_APPLICANT_GROUP, SECTIONS, tables_for
 
 from .pdf import PAGE_H, Page, text_width, write_pdf
-from .scan import scanned_pdf
+from .scan import scanned_pdf, table_images
 
 ROOT = "/zwgk_252/zfxxgknb/"
 CATEGORIES = {"qzfbm": "区政府部门", "jd": "街道", "xz": "镇"}
@@ -615,7 +615,13 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
             else:
                 word = layout == "word"
                 charset = "gb2312" if layout == "gbk" else "utf-8"
-                content = report_html_body(body["name"], rep["year"], fig, rep["format"], word)
+                pictures = None
+                if layout == "images":  # the tables as screenshots (HTML tables without a CJK font)
+                    shots = table_images(report_pages(body["name"], rep["year"], fig, tables_only=True)[0])
+                    for k, png in enumerate(shots or ()):
+                        res[f"{stem}_{k + 1}.png"] = Resource(png, "image/png")
+                    pictures = [f"./{stem.rsplit('/', 1)[1]}_{k + 1}.png" for k in range(len(shots or ()))]
+                content = report_html_body(body["name"], rep["year"], fig, rep["format"], word, pictures)
                 main = f'<h1>{html.escape(title)}</h1>{info}<div class="TRS_Editor">{content}</div>'
                 text = _frame(site, title, crumbs, main, meta, charset=charset)
                 if layout == "gbk":
