@@ -28,6 +28,7 @@ from crawler.archive import Archive, read_payload
 from crawler.browser import BrowserConfig, RenderedResult
 from crawler.client import ClientConfig, Fetcher, FetchResult, now_iso
 from crawler.discovery import generic, scripted, trs
+from crawler.discovery.images import body_images
 from crawler.discovery.links import Link, attachment_links, column_dir, extract_links, page_title
 from crawler.ledger import Ledger
 from crawler.politeness import Politeness, PolitenessConfig
@@ -307,7 +308,8 @@ class Crawl:
                        year_hint=hints.year)  # fmt: skip
             await self.archive.save(row)
         st.reports += 1
-        files = attachment_links(extract_links(html, row["final_url"] or link.url))
+        base = row["final_url"] or link.url
+        files = attachment_links(extract_links(html, base)) + body_images(html, base)
         await asyncio.gather(*(self.attachment(src, f, link.url, hints) for f in files))
 
     async def attachment(self, src: registry.Source, link: Link, parent: str, hints: Hints) -> None:

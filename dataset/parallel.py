@@ -28,7 +28,18 @@ from typing import Any, Protocol
 from extract.model import STATUS_FAILED
 
 from .archive import Archive
-from .extract_archive import ExtractStats, _progress, failed_record, is_done, save_result
+from .extract_archive import (
+    ExtractStats,
+    _progress,
+    failed_record,
+    image_groups,
+    inputs_of,
+    is_done,
+    read_task,
+    read_with_page,
+    save_result,
+    with_page_record,
+)
 from .local import default_archive
 from .parquet import remove_stale_temps
 from .results import EXTRACTED_DIR
@@ -73,12 +84,20 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def pending(data_dir: Path, docs, full: bool, stats: ExtractStats, ocr: bool = True) -> list[Any]:
-    """The documents still to extract, one per payload, counting the rest as already done."""
+def pending(
+    data_dir: Path, docs, full: bool, stats: ExtractStats, ocr: bool = True, groups=None
+) -> list[Any]:
+    """The documents still to extract, one per payload, counting the rest as already done
+    (an image read with its report page is recorded as such here)."""
     todo, seen = [], set()
+    groups = image_groups(docs) if groups is None else groups
     for doc in docs:
         stats.documents += 1
-        if doc.sha256 in seen or is_done(data_dir, doc.sha256, full, ocr):
+        if doc.sha256 not in seen and read_with_page(doc, groups):
+            if not is_done(data_dir, doc.sha256, full, ocr):
+                save_result(data_dir, doc.sha256, with_page_record(doc))
+            stats.cached += 1
+        elif doc.sha256 in seen or is_done(data_dir, doc.sha256, full, ocr, inputs_of(doc, groups)):
             stats.cached += 1
         else:
             todo.append(doc)
@@ -100,7 +119,8 @@ def run_engine(
     remove_stale_temps((data_dir / EXTRACTED_DIR).rglob(".*.tmp-*"))  # left by a killed driver
     stats = ExtractStats()
     docs = list(archive.iter_documents(data_dir))
-    queue = deque(pending(data_dir, docs, full, stats, ocr))
+    groups = image_groups(docs)
+    queue = deque(pending(data_dir, docs, full, stats, ocr, groups))
     retry: deque[Task] = deque()
     inflight: dict[str, tuple[Task, float]] = {}
     attempts: dict[str, int] = {}
@@ -118,11 +138,11 @@ def run_engine(
             else:
                 doc = queue.popleft()
                 try:
-                    data = archive.read_payload(data_dir, doc.sha256)
+                    data, media_type = read_task(archive, data_dir, doc, groups)
                 except Exception as e:  # noqa: BLE001 - unreadable payload: a failed report, not a crash
                     record(doc.sha256, failed_record(f"payload: {e}"))
                     continue
-                task = Task(doc.sha256, data, doc.media_type, doc.url)
+                task = Task(doc.sha256, data, media_type, doc.url)
             attempts[task.key] = attempts.get(task.key, 0) + 1
             engine.submit(task)
             inflight[task.key] = (task, time.monotonic())

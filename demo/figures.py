@@ -32,7 +32,7 @@ DISTRICT = "演示区"
 # reports: (statistics year, layout, publication date, note)
 #   layouts: grid (the national colspan/rowspan table), word (Word-exported HTML),
 #   gbk (grid page in GBK), pdf / docx (report only as an attachment), scan (a scanned PDF
-#   attachment with no text layer), blocked (HTTP 412)
+#   attachment with no text layer), images (a page whose tables are pictures), blocked (HTTP 412)
 _BODIES = [
     ("qzf", "演示区人民政府", "district", "", 90,
      [(2020, "grid", "2021-03-26", "2019 format (statistics years 2019 and 2020)"),
@@ -52,7 +52,8 @@ _BODIES = [
     ("scjgj", "演示区市场监督管理局", "department", "qzfbm", 20,
      [(2024, "blocked", "2025-01-21", "answers HTTP 412 with a $_ts challenge")]),
     ("nsjd", "演示区人民政府南山街道办事处", "street", "jd", 6,
-     [(2023, "grid", "2024-01-17", ""), (2024, "gbk", "2025-01-16", "GBK page, charset only in <meta>")]),
+     [(2023, "images", "2024-01-17", "report page whose tables are images: read by OCR"),
+      (2024, "gbk", "2025-01-16", "GBK page, charset only in <meta>")]),
     ("dhjd", "演示区人民政府东湖街道办事处", "street", "jd", 0, [(2024, "grid", "2025-01-22", "no applications")]),
     ("lzjd", "演示区人民政府龙洲街道办事处", "street", "jd", 4, [(2024, "word", "2025-01-27", "")]),
     ("qsz", "演示区青石镇人民政府", "township", "xz", 5,

@@ -12,8 +12,8 @@ Chongqing district portal (see ``shared/sources/chongqing-columns.md``):
 * report tables in the layouts of the spec: the national colspan/rowspan grid,
   Word-exported markup (numbers split across ``<span>``s, ``&nbsp;`` cells, nested
   ``<p>``), a page in GBK that declares its charset only in ``<meta>``, reports only
-  as PDF or DOCX attachments, and one page that answers HTTP 412 with a ``$_ts``
-  challenge.
+  as PDF or DOCX attachments, a scanned PDF, a page whose tables are PNG screenshots,
+  and one page that answers HTTP 412 with a ``$_ts`` challenge.
 
 Every table label comes from ``extract.codebook``; the prose is this module's own.
 """
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from extract.codebook import REQUEST_APPLICANT_GROUP, SECTIONS, tables_for
 
 from .pdf import PAGE_H, Page, text_width, write_pdf
-from .scan import scanned_pdf
+from .scan import scanned_pdf, table_images
 
 ROOT = "/zwgk_252/zfxxgknb/"
 CATEGORIES = {"qzfbm": "区政府部门", "jd": "街道", "xz": "镇"}
@@ -242,8 +242,12 @@ def review_table(fig: dict, word: bool) -> str:
     return _table(rows, word)
 
 
-def report_html_body(agency: str, year: int, fig: dict, fmt_: str, word: bool) -> str:
+def report_html_body(agency: str, year: int, fig: dict, fmt_: str, word: bool,
+                     pictures: list[str] | None = None) -> str:  # fmt: skip
+    """``pictures``: three image addresses shown where the three tables would stand."""
     p = _prose(agency, year, fig)
+    img = [f'<p style="text-align:center"><img src="{html.escape(u)}" width="800" alt=""></p>'
+           for u in pictures or ()]  # fmt: skip
     para = (lambda s: f"<p class=MsoNormal style='text-indent:32.0pt'><span>{html.escape(s)}</span></p>") if word \
         else (lambda s: f"<p>{html.escape(s)}</p>")  # fmt: skip
     head = (lambda s: f"<p class=MsoNormal><b><span>{html.escape(s)}</span></b></p>") if word \
@@ -252,11 +256,11 @@ def report_html_body(agency: str, year: int, fig: dict, fmt_: str, word: bool) -
     out.append(head(SECTION_TITLE["overview"]))
     out += [para(s) for s in p["overview"]]
     out.append(head(SECTION_TITLE["active"]))
-    out.append(active_table(fig, fmt_, word))
+    out.append(img[0] if img else active_table(fig, fmt_, word))
     out.append(head(SECTION_TITLE["requests"]))
-    out.append(requests_table(fig, fmt_, word))
+    out.append(img[1] if img else requests_table(fig, fmt_, word))
     out.append(head(SECTION_TITLE["review_litigation"]))
-    out.append(review_table(fig, word))
+    out.append(img[2] if img else review_table(fig, word))
     out.append(head(SECTION_TITLE["problems"]))
     out += [para(s) for s in p["problems"]]
     out.append(head(SECTION_TITLE["other"]))
@@ -317,7 +321,9 @@ def report_pdf(agency: str, year: int, fig: dict) -> bytes:
     return write_pdf(*report_pages(agency, year, fig))
 
 
-def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
+def report_pages(agency: str, year: int, fig: dict, tables_only: bool = False) -> tuple[list[Page], str]:
+    """The report laid out on A4 pages; ``tables_only``: just the three tables, one per page
+    (the screenshots a page whose tables are images shows)."""
     t_active, t_req, t_rev = tables_for("2021")
     pages: list[Page] = [Page()]
     y = [PAGE_H - 60]
@@ -337,23 +343,32 @@ def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
             pages[-1].text(x - text_width(v, size) / 2, y[0], v, size)
         nl(14)
 
+    def heading(s: str) -> None:
+        if tables_only:  # the page's own text says it; each table a picture of its own
+            if pages[-1].items:
+                pages.append(Page())
+            y[0] = PAGE_H - 40
+            return
+        line(50, s, 11)
+        nl(18)
+
     title = title_of(agency, year)
-    line((595 - text_width(title, 14)) / 2, title, 14)
-    nl(30)
     p = _prose(agency, year, fig)
+    if not tables_only:
+        line((595 - text_width(title, 14)) / 2, title, 14)
+        nl(30)
 
     def prose(paras: list[str]) -> None:
-        for s in paras:
+        for s in paras if not tables_only else ():
             for i in range(0, len(s), 38):
                 line(50 if i else 68, s[i : i + 38], 10)
                 nl(16)
 
     prose(p["preamble"])
-    line(50, SECTION_TITLE["overview"], 11)
-    nl(18)
+    if not tables_only:
+        heading(SECTION_TITLE["overview"])
     prose(p["overview"])
-    line(50, SECTION_TITLE["active"], 11)
-    nl(18)
+    heading(SECTION_TITLE["active"])
     a = fig["active"]
     group = None
     for r in t_active.rows:
@@ -367,8 +382,7 @@ def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
         xs = [300, 400, 500] if len(r.columns) == 3 else [400]
         row(r.label, [fmt(a[r.key][c]) for c in r.columns], xs)
     nl(6)
-    line(50, SECTION_TITLE["requests"], 11)
-    nl(18)
+    heading(SECTION_TITLE["requests"])
     q = fig["requests"]
     xs = [330 + 36 * i for i in range(7)]
     line(440, APPLICANTS_HEAD, 8)
@@ -389,8 +403,7 @@ def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
             group = r.group
         row(label, [fmt(q[r.key][c.key]) for c in t_req.columns], xs, 7.0)
     nl(6)
-    line(50, SECTION_TITLE["review_litigation"], 11)
-    nl(18)
+    heading(SECTION_TITLE["review_litigation"])
     review, direct, after = t_rev.rows
     xs15 = [60 + 33 * i for i in range(15)]
     line(120, review.label, 8)
@@ -409,12 +422,11 @@ def report_pages(agency: str, year: int, fig: dict) -> tuple[list[Page], str]:
     for s, x in zip(nums, xs15, strict=True):
         pages[-1].text(x - text_width(s, 8) / 2, y[0], s, 8)
     nl(24)
-    line(50, SECTION_TITLE["problems"], 11)
-    nl(18)
-    prose(p["problems"])
-    line(50, SECTION_TITLE["other"], 11)
-    nl(18)
-    prose(p["other"])
+    if not tables_only:
+        heading(SECTION_TITLE["problems"])
+        prose(p["problems"])
+        heading(SECTION_TITLE["other"])
+        prose(p["other"])
     return pages, title
 
 
@@ -603,7 +615,13 @@ def build_site(figures: dict) -> tuple[dict[str, Resource], list[ReportDoc]]:
             else:
                 word = layout == "word"
                 charset = "gb2312" if layout == "gbk" else "utf-8"
-                content = report_html_body(body["name"], rep["year"], fig, rep["format"], word)
+                pictures = None
+                if layout == "images":  # the tables as screenshots (HTML tables without a CJK font)
+                    shots = table_images(report_pages(body["name"], rep["year"], fig, tables_only=True)[0])
+                    for k, png in enumerate(shots or ()):
+                        res[f"{stem}_{k + 1}.png"] = Resource(png, "image/png")
+                    pictures = [f"./{stem.rsplit('/', 1)[1]}_{k + 1}.png" for k in range(len(shots or ()))]
+                content = report_html_body(body["name"], rep["year"], fig, rep["format"], word, pictures)
                 main = f'<h1>{html.escape(title)}</h1>{info}<div class="TRS_Editor">{content}</div>'
                 text = _frame(site, title, crumbs, main, meta, charset=charset)
                 if layout == "gbk":

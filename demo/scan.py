@@ -41,17 +41,11 @@ def scanned_pdf(pages: list[Page]) -> bytes | None:
     font_path = cjk_font()
     if font_path is None:
         return None
-    from PIL import Image, ImageChops, ImageDraw, ImageFont
+    from PIL import Image, ImageChops, ImageDraw
 
-    s = DPI / 72
-    fonts: dict[float, ImageFont.FreeTypeFont] = {}
     images = []
     for n, page in enumerate(pages):
-        im = Image.new("RGB", (round(PAGE_W * s), round(PAGE_H * s)), (250, 250, 247))
-        draw = ImageDraw.Draw(im)
-        for x, y, size, text in page.items:
-            font = fonts.get(size) or fonts.setdefault(size, ImageFont.truetype(font_path, round(size * s)))
-            draw.text((x * s, (PAGE_H - y) * s), text, font=font, fill=(25, 25, 25), anchor="ls")
+        im = _draw(page, font_path, DPI)
         if n == len(pages) - 1:  # the seal, in red ink over whatever is printed there
             layer = Image.new("RGB", im.size, (255, 255, 255))
             _seal(ImageDraw.Draw(layer), im.width * 0.72, im.height * 0.88, im.width * 0.1)
@@ -65,6 +59,46 @@ def scanned_pdf(pages: list[Page]) -> bytes | None:
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=DPI,
                    creationDate=fixed, modDate=fixed)  # fmt: skip
     return out.getvalue()
+
+
+@cache
+def _font(path: str, px: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, px)
+
+
+def _draw(page: Page, font_path: str, dpi: int):
+    """The page's text drawn on off-white paper at ``dpi``."""
+    from PIL import Image, ImageDraw
+
+    s = dpi / 72
+    im = Image.new("RGB", (round(PAGE_W * s), round(PAGE_H * s)), (250, 250, 247))
+    draw = ImageDraw.Draw(im)
+    for x, y, size, text in page.items:
+        draw.text((x * s, (PAGE_H - y) * s), text, font=_font(font_path, round(size * s)), fill=(25, 25, 25),
+                  anchor="ls")  # fmt: skip
+    return im
+
+
+def table_images(pages: list[Page], dpi: int = 150) -> list[bytes] | None:
+    """Each page as a PNG cut to what is printed on it: the screenshot of a table that a
+    street office pastes into its report page (None when no CJK font is installed)."""
+    font_path = cjk_font()
+    if font_path is None:
+        return None
+    s = dpi / 72
+    out = []
+    for page in pages:
+        im = _draw(page, font_path, dpi)
+        xs = [x for x, _, _, _ in page.items]
+        ys = [PAGE_H - y for _, y, _, _ in page.items]
+        top, bottom = max(0, (min(ys) - 22) * s), min(im.height, (max(ys) + 12) * s)
+        im = im.crop((max(0, (min(xs) - 12) * s), top, im.width - 20 * s, bottom))
+        buf = BytesIO()
+        im.save(buf, format="PNG", optimize=True)
+        out.append(buf.getvalue())
+    return out
 
 
 def _seal(draw, cx: float, cy: float, r: float) -> None:

@@ -126,7 +126,8 @@ def ocr_page(
     return _lines(eng.recognise(img, boxes), page_no, unit_scale * f, unit)
 
 
-def _frames(data: bytes) -> Iterator[np.ndarray]:
+def page_frames(data: bytes) -> Iterator[np.ndarray]:
+    """An image file's pages as RGB pixels (a TIFF's every page; one frame of anything else)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
@@ -143,7 +144,7 @@ def read_images(images: list[bytes], settings: OcrSettings | None = None) -> Doc
     lines: list[Line] = []
     page = 0
     for data in images:
-        for rgb in _frames(data):
+        for rgb in page_frames(data):
             page += 1
             lines += ocr_page(rgb, page, 1.0, "px", settings)
     return Document(lines=lines, media_type="image/*", pages=page, has_text=bool(lines), method="ocr")

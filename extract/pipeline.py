@@ -17,6 +17,7 @@ from .checks import run_checks
 from .codebook import SECTIONS
 from .completeness import completeness
 from .fees import processing_fee, table_fee
+from .image_pages import IMAGE_PAGE
 from .merged_other import merged_other_warning
 from .metadata import period_sentence, read_meta
 from .model import (
@@ -67,6 +68,8 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
 
 def sniff_media_type(data: bytes, name: str | None = None, declared: str | None = None) -> str:
     """The content decides where it can (magic bytes); the name or header otherwise."""
+    if declared == IMAGE_PAGE:
+        return IMAGE_PAGE
     head = data[:2048]
     suffix = PurePosixPath(urlsplit(name or "").path).suffix.lower()
     if head.lstrip().startswith(b"%PDF-"):
@@ -123,7 +126,10 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
     if media_type == DOCX:
         from .docx_tables import read_docx
 
-        return read_docx(data)
+        doc = read_docx(data)
+        if ocr and not any(ln.cells for ln in doc.lines):
+            return _docx_scans(doc, data)
+        return doc
     if media_type in (XLSX, XLS):
         from .xlsx_tables import read_workbook
 
@@ -139,6 +145,20 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
 
         return read_doc(data)
     raise ExtractionError(f"unknown format {media_type!r}")
+
+
+def _docx_scans(doc: Document, data: bytes) -> Document:
+    """A DOCX without tables whose body holds pictures: its text, then its pictures read as pages."""
+    from .docx_images import docx_images
+    from .ocr_reader import read_images
+
+    images = docx_images(data)
+    if not images:
+        return doc
+    scans = read_images(images)
+    return Document(lines=doc.lines + scans.lines, media_type=DOCX, title=doc.title, meta=doc.meta,
+                    pages=scans.pages, has_text=bool(doc.lines or scans.lines), method=METHOD_OCR,
+                    warnings=doc.warnings + scans.warnings)  # fmt: skip
 
 
 def extract(
@@ -160,7 +180,26 @@ def extract(
         sha256=hashlib.sha256(data).hexdigest(),
         extractor_version=EXTRACTOR_VERSION,
     )
-    doc = read_document(data, media_type, ocr)
+    if media_type == IMAGE_PAGE:
+        return _image_page(data, url, ocr)
+    return _extract_document(read_document(data, media_type, ocr), report, url, ocr)
+
+
+def _image_page(data: bytes, url: str | None, ocr: bool) -> Extraction:
+    """A report page and the images of its body: read as the page alone unless the page
+    gives no cells and the images are there to read."""
+    from .image_pages import read_image_page, unbundle
+
+    page, page_url, images = unbundle(data)
+    ex = extract(page, HTML, url=url or page_url, ocr=ocr)
+    if ex.cells or not images or not ocr:
+        return ex
+    fresh = ReportMeta(source=ex.report.source, media_type=HTML, status=STATUS_OK, sha256=ex.report.sha256,
+                       extractor_version=EXTRACTOR_VERSION)  # fmt: skip
+    return _extract_document(read_image_page(page, page_url, images), fresh, url or page_url, ocr)
+
+
+def _extract_document(doc: Document, report: ReportMeta, url: str | None, ocr: bool) -> Extraction:
     report.pages = doc.pages
     report.warnings.extend(doc.warnings)
     if not doc.has_text:
@@ -204,7 +243,7 @@ def extract(
     requests = extract_requests(table_lines[3], fmt)
     review = extract_review(table_lines[4])
     cells = active.cells + requests.cells + review.cells
-    method = doc.method or _METHOD_BY_TYPE.get(media_type, "")
+    method = doc.method or _METHOD_BY_TYPE.get(report.media_type, "")
     for c in cells:
         c.method = c.method or method
     for res in (active, requests, review):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from demo import figures, portal
+from extract.image_pages import IMAGE_PAGE, bundle, image_sources
 from extract.pipeline import extract
+
+ORIGIN = "http://127.0.0.1"
 
 FIGURES = figures.load()
 SITE, DOCS = portal.build_site(FIGURES)
@@ -18,7 +21,7 @@ def test_site_shape():
     for cat in portal.CATEGORIES:
         assert portal.ROOT + f"{cat}/index.html" in SITE
     layouts = {d.layout for d in DOCS}
-    assert {"grid", "word", "gbk", "pdf", "docx", "scan", "blocked"} <= layouts
+    assert {"grid", "word", "gbk", "pdf", "docx", "scan", "images", "blocked"} <= layouts
     blocked = [d for d in DOCS if d.layout == "blocked"]
     assert SITE[blocked[0].page].status == 412 and b"$_ts" in SITE[blocked[0].page].body
     gbk = next(d for d in DOCS if d.layout == "gbk")
@@ -36,7 +39,15 @@ def test_site_is_deterministic():
 @pytest.mark.parametrize("doc", READABLE, ids=[f"{d.body_id}-{d.year}-{d.layout}" for d in READABLE])
 def test_every_cell_extracts(doc):
     res = SITE[doc.document]
-    ex = extract(res.body, url="http://127.0.0.1" + doc.document, name=doc.document)
+    url = ORIGIN + doc.document
+    if doc.layout == "images":  # the page with its pictures, as the crawler archives them
+        pics = image_sources(res.body.decode("utf-8"), url)
+        assert len(pics) == 3 and all(SITE[p[len(ORIGIN) :]].content_type == "image/png" for p in pics)
+        data = bundle(res.body, url, [(p, SITE[p[len(ORIGIN) :]].body) for p in pics])
+        ex = extract(data, IMAGE_PAGE, url=url)
+        assert {c.method for c in ex.cells} == {"ocr"}
+    else:
+        ex = extract(res.body, url=url, name=doc.document)
     assert ex.report.year == doc.year
     assert ex.report.format == doc.figures["format"]
     got = {(c.table, c.row, c.col): c.value for c in ex.cells}

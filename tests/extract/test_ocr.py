@@ -113,3 +113,39 @@ def test_no_ocr_leaves_a_scan_unread():
 def test_text_layer_pages_are_not_ocred():
     ex = extract(PDF.read_bytes(), name=str(PDF))
     assert {c.method for c in ex.cells} == {METHOD_PDF} and all(c.confidence is None for c in ex.cells)
+
+
+def _page_docx(pages) -> bytes:
+    """A DOCX holding nothing but its title and one scanned page per paragraph, as an office saves scans."""
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+
+    d = Document()
+    d.add_paragraph("附件：年度报告扫描件")
+    for im in pages:
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=80)
+        buf.seek(0)
+        d.add_paragraph().add_run().add_picture(buf, width=Cm(16))
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def test_docx_of_page_images_reads_its_pages_in_order():
+    """The requests table's two scanned pages as pictures in a DOCX: read in body order, page by page."""
+    rng = np.random.default_rng(13)
+    data = PDF.read_bytes()
+    pages = [
+        scan_page(data, 3, Degradation.draw(rng, seal=True), rng),
+        scan_page(data, 4, Degradation.draw(rng), rng),
+    ]
+    ex = extract(_page_docx(pages), name="scan.docx")
+    assert ex.report.pages == 2 and {c.method for c in ex.cells} == {METHOD_OCR}
+    want = {k: v for k, v in _truth().items() if k[0] in ("requests", "review_litigation")}
+    right, silent, flagged = _score(ex, want)
+    assert not silent, f"wrong values not flagged uncertain: {silent}"
+    assert right >= 0.99 * len(want), f"{right} of {len(want)} right; flagged: {flagged}"
+    assert min(c.location["page"] for c in ex.cells if c.table == "review_litigation") == 2
