@@ -35,6 +35,13 @@ def e(v) -> str:
     return "" if v is None else escape(str(v), quote=True)
 
 
+def n(v) -> str:
+    """A number as the report prints it: 13, not 13.0."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return e(v)
+
+
 def archive_name(sha256: str, media_type: str | None) -> str:
     return f"{sha256}.{_EXT.get(media_type or '', 'bin')}"
 
@@ -131,11 +138,11 @@ def body_html(a: Audit, b: BodyYear, cells: list[dict], archived: str | None) ->
         parts += [f'<li class="carry">{e(k.scope)}：上年结转下年 {e(k.carried_forward_last_year)}，'
                   f"本年上年结转 {e(k.carried_over_this_year)}，差额 {e(k.difference)}</li>" for k in b.carry_breaks]  # fmt: skip
         parts.append(f"</ul><h2>{e(HEAD['revisions'])}（{len(b.revisions)}）</h2><ul>")
-        parts += [f'<li class="revision">{e(v.new_seen)} 发现修改：{e(v.label)} 由 {e(v.old_value)} 改为 '
-                  f"{e(v.new_value)}（原版本 {e(v.old_seen)}）</li>" for v in b.revisions]  # fmt: skip
+        parts += [f'<li class="revision">{e(v.new_seen)} 发现修改：{e(v.label)} 由 {n(v.old_value)} 改为 '
+                  f"{n(v.new_value)}（原版本 {e(v.old_seen)}）</li>" for v in b.revisions]  # fmt: skip
         parts.append("</ul><h2>报告单元格</h2>")
         parts.append(table("cells", [HEAD[k] for k in ("cell", "value", "raw", "method")],
-                           [[e(c["label"]), e(c["value"]), e(c["raw"]), e(c["method"])] for c in cells],
+                           [[e(c["label"]), n(c["value"]), e(c["raw"]), e(c["method"])] for c in cells],
                            numeric={1}))  # fmt: skip
     return page(title, "".join(parts))
 
