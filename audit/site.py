@@ -110,7 +110,8 @@ def body_html(a: Audit, b: BodyYear, cells: list[dict], archived: str | None) ->
     parts = [f'<p><a href="index.html">{e(a.district)} {a.year}年度</a></p><h1>{e(title)}</h1><dl>']
     facts = [("found", _yes(b.found, "已发布", "未找到（已知机关，本年度无报告）"))]
     if b.found:
-        src = f'<a class="source" href="{e(b.source_url)}">{e(b.source_url)}</a>'
+        web = (b.source_url or "").lower().startswith(("http://", "https://"))  # no javascript: links
+        src = f'<a class="source" href="{e(b.source_url)}">{e(b.source_url)}</a>' if web else e(b.source_url)
         arc = f'<a class="archived" href="{e(archived)}">存档副本</a>' if archived else "无存档"
         facts += [
             ("report_title", e(b.title)), ("source", src), ("archived", arc),
