@@ -14,7 +14,7 @@ NIANBAO := $(BIN)/nianbao
 DATA    ?= data
 PIP     := $(BIN)/python -m pip install -q -c requirements.lock
 
-.PHONY: browser system setup test lint crawl extract load all demo notebook export dictionary reliability bench lock clean
+.PHONY: browser system setup test lint crawl extract load all demo audit notebook export dictionary reliability bench lock clean
 
 $(RUNTIME):
 	$(PY) -m venv $(VENV)
@@ -99,6 +99,10 @@ all: $(RUNTIME)
 
 demo: $(RUNTIME)
 	$(NIANBAO) demo
+
+# The audit site and xlsx of every district and year in DATA (after `make load`): DATA/audit/index.html
+audit: $(RUNTIME)
+	$(NIANBAO) audit --data-dir $(DATA) --out $(DATA)/audit
 
 # The analyst notebook in the venv's JupyterLab, on the demo's database (make demo first
 # when it is not there); NIANBAO_DB=path/to/nianbao.duckdb make notebook for another one.

@@ -14,6 +14,9 @@ Public API, used by the extractor and the dataset stages (keep these names)::
         the body as served, after Content-Encoding is undone.
     ledger_rows(data_dir) -> list[dict]
         the whole crawl ledger (one dict per address), for the ``fetches`` table.
+    versions(data_dir) -> list[dict]
+        every (url, sha256, first_seen, last_seen) an address has served, oldest
+        first: an edited report's earlier bodies stay readable by read_payload.
 
 Layout: ``DATA_DIR/raw/*.warc.gz`` (gzip per record, warcio) and
 ``DATA_DIR/ledger.sqlite3``.  Each fetch becomes a ``response`` record
@@ -119,6 +122,16 @@ def ledger_rows(data_dir: Path) -> list[dict]:
     led = Ledger(data_dir, readonly=True)
     try:
         return led.rows()
+    finally:
+        led.close()
+
+
+def versions(data_dir: Path) -> list[dict]:
+    if not (Path(data_dir) / "ledger.sqlite3").exists():
+        return []
+    led = Ledger(data_dir, readonly=True)
+    try:
+        return led.versions()
     finally:
         led.close()
 

@@ -5,7 +5,9 @@ sit in the WARC archive; the archive holds only bytes.  A row is written only
 after the bytes it points to are on disk (flushed and fsynced), and the WARC
 tail beyond the last committed row is cut off on open, so after ``kill -9``
 the two always agree.  Etag / Last-Modified are kept for conditional
-re-crawls.  SQLite in WAL mode with synchronous=FULL: a committed row survives
+re-crawls.  ``versions`` keeps every body an address has served (its fetches
+row holds only the newest), written in the same transaction as the fetch row, so
+an edited report keeps its earlier version findable in the WARC.  SQLite in WAL mode with synchronous=FULL: a committed row survives
 a crash.
 """
 
@@ -38,6 +40,9 @@ CREATE TABLE IF NOT EXISTS payloads (
     sha256 TEXT PRIMARY KEY, warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL,
     warc_length INTEGER NOT NULL, size INTEGER NOT NULL, media_type TEXT
 );
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL, sha256 TEXT NOT NULL, first_seen TEXT, last_seen TEXT, PRIMARY KEY (url, sha256)
+);
 CREATE TABLE IF NOT EXISTS warc_ends (warc_file TEXT PRIMARY KEY, committed_end INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, args TEXT);
 CREATE TABLE IF NOT EXISTS columns (
@@ -59,7 +64,13 @@ class Ledger:
             self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
+            fresh = not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'versions'").fetchone()
             self.db.executescript(_SCHEMA)
+            if fresh:  # a ledger from before version history: each address has the one version it holds
+                self.db.execute(
+                    "INSERT OR IGNORE INTO versions SELECT url, sha256, fetched_at, coalesce(checked_at, fetched_at)"
+                    " FROM fetches WHERE sha256 IS NOT NULL"
+                )
             have = {r[1] for r in self.db.execute("PRAGMA table_info(fetches)")}
             if (
                 "rendered" not in have
@@ -91,6 +102,18 @@ class Ledger:
         with self.lock:
             row = self.db.execute("SELECT * FROM payloads WHERE sha256 = ?", (sha256,)).fetchone()
         return dict(row) if row else None
+
+    def versions(self) -> list[dict]:
+        """Every (url, sha256) served, oldest first; a ledger without history gives its fetch rows."""
+        with self.lock:
+            has = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'versions'").fetchone()
+            sql = (
+                "SELECT url, sha256, first_seen, last_seen FROM versions"
+                if has
+                else "SELECT url, sha256, fetched_at AS first_seen, coalesce(checked_at, fetched_at) AS last_seen"
+                " FROM fetches WHERE sha256 IS NOT NULL"
+            )
+            return [dict(r) for r in self.db.execute(sql + " ORDER BY url, first_seen, sha256")]
 
     def committed_ends(self) -> dict[str, int]:
         with self.lock:
@@ -137,6 +160,13 @@ class Ledger:
                     cols = ", ".join(FETCH_COLUMNS)
                     marks = ", ".join(f":{c}" for c in FETCH_COLUMNS)
                     self.db.execute(f"INSERT OR REPLACE INTO fetches ({cols}) VALUES ({marks})", row)
+                    if row["sha256"]:
+                        seen = row["checked_at"] or row["fetched_at"]
+                        self.db.execute(
+                            "INSERT INTO versions VALUES (?, ?, ?, ?) ON CONFLICT(url, sha256) DO UPDATE SET"
+                            " last_seen = max(coalesce(last_seen, ''), coalesce(excluded.last_seen, ''))",
+                            (row["url"], row["sha256"], row["fetched_at"] or seen, seen),
+                        )
                 if warc_end is not None:
                     self.db.execute(
                         "INSERT INTO warc_ends VALUES (?, ?) ON CONFLICT(warc_file) DO UPDATE SET"

@@ -1,6 +1,6 @@
 """The crawler's archive as the dataset stages see it.
 
-The dataset code only needs three calls from ``crawler.archive``; taking them
+The dataset code only needs three calls (and, where an archive keeps history, ``versions``) from ``crawler.archive``; taking them
 through this small protocol lets tests (and other producers) hand over a fake
 archive without writing WARC files.
 """

@@ -167,6 +167,11 @@ class CombinedArchive:
     def ledger_rows(self, data_dir: Path) -> list[dict]:
         return self.crawl.ledger_rows(data_dir)
 
+    def versions(self, data_dir: Path) -> list[dict]:
+        """Earlier bodies of the crawled addresses (an archive without history has none to give)."""
+        versions = getattr(self.crawl, "versions", None)
+        return versions(data_dir) if versions else []
+
 
 def default_archive() -> Archive:
     """The crawl archive together with the documents added by ``nianbao add``."""

@@ -28,6 +28,7 @@ from .bodies import body_key
 from .canonical import mark_canonical
 from .local import default_archive
 from .results import load_result
+from .revisions import revision_rows
 
 PARQUET_DIR = "parquet"
 COMPRESSION = "zstd"
@@ -226,7 +227,9 @@ def _drop_stale(out_dir: Path, names, keep: set[Path]) -> None:
             d.rmdir()
 
 
-def _report_frames(reports: list[dict], archive: Archive, data_dir: Path) -> dict[str, pl.DataFrame]:
+def _report_frames(
+    reports: list[dict], archive: Archive, data_dir: Path, docs: list
+) -> dict[str, pl.DataFrame]:
     reports = mark_canonical(reports)
     bodies, aliases = _bodies(reports)
     fetches = [{f.name: r.get(f.name) for f in sc.FETCHES.fields} for r in archive.ledger_rows(data_dir)]
@@ -235,6 +238,7 @@ def _report_frames(reports: list[dict], archive: Archive, data_dir: Path) -> dic
         "fetches": _frame(sc.FETCHES, fetches),
         "bodies": _frame(sc.BODIES, bodies),
         "body_aliases": _frame(sc.BODY_ALIASES, aliases),
+        "revisions": _frame(sc.REVISIONS, revision_rows(data_dir, archive, docs, report_id)),
     }
 
 
@@ -270,7 +274,7 @@ def write_dataset(data_dir: Path, archive: Archive | None = None) -> WriteStats:
             n_cells += df.height if name == "cells" else 0
             written += _write_partitioned(out / name, spec, df, years, f"part-{k}")
         del rows
-    frames = _report_frames(reports, archive, data_dir)
+    frames = _report_frames(reports, archive, data_dir, docs)
     years = frames["reports"].select("report_id", "year")
     for name, df in frames.items():
         spec = sc.BY_NAME[name]

@@ -259,5 +259,27 @@ BODY_ALIASES = TableSpec(
     partitioned=False,
 )
 
-TABLES = (REPORTS, CELLS, SECTIONS, CHECKS, FETCHES, BODIES, BODY_ALIASES)
+REVISIONS = TableSpec(
+    "revisions",
+    "Cells that changed when a later crawl found a report's page or attachment edited (one row per cell and edit).",
+    (
+        Field("report_id", S, "报告编号", "The current report (reports.report_id) of the address.", True),
+        Field("url", S, "地址", "The address whose body changed.", True),
+        Field("table", S, "表", "Canonical table key.", True),
+        Field("row", S, "行", "Canonical row key.", True),
+        Field("col", S, "列", "Canonical column key.", True),
+        Field("old_value", F, "原值", "The value in the earlier version (null: blank or absent)."),
+        Field("new_value", F, "新值", "The value in the later version (null: blank or absent)."),
+        Field("old_sha256", S, "原版本哈希", "sha256 of the earlier body.", True),
+        Field("new_sha256", S, "新版本哈希", "sha256 of the later body.", True),
+        Field("old_seen", S, "原版本抓取时间", "When the earlier body was first fetched (ISO 8601 UTC)."),
+        Field(
+            "new_seen", S, "发现修改时间", "When the changed body was first fetched: when the edit was seen."
+        ),
+    ),
+    ("report_id", "old_sha256", "new_sha256", "table", "row", "col"),
+    partitioned=False,
+)
+
+TABLES = (REPORTS, CELLS, SECTIONS, CHECKS, FETCHES, BODIES, BODY_ALIASES, REVISIONS)
 BY_NAME = {t.name: t for t in TABLES}

@@ -1,7 +1,7 @@
 """``nianbao demo``: the whole job, offline, in one command.
 
 Generates the demo portal from ``data/demo/figures.json``, serves it on
-127.0.0.1, writes a registry for it and runs crawl → extract → load through the
+127.0.0.1, writes a registry for it and runs crawl → extract → load → audit through the
 ordinary command line (same code and settings as a real crawl; the registry
 rows differ only in ``allow_private=true``, which lets the crawler reach the
 loopback address, and in the per-host ``delay``/``per_host`` columns any
@@ -158,6 +158,15 @@ def command(args, nianbao: Callable[[list[str]], int]) -> int:
             ["crawl", "--sources", str(registry), "--data-dir", str(data_dir), "--no-progress"],
             ["extract", "--data-dir", str(data_dir)],
             ["load", "--data-dir", str(data_dir)],
+            [
+                "audit",
+                "--data-dir",
+                str(data_dir),
+                "--district",
+                figures["district"],
+                "--out",
+                str(data_dir / "audit"),
+            ],
         ]
         for argv in steps:
             print(f"$ nianbao {' '.join(argv)}", flush=True)
@@ -173,6 +182,9 @@ def command(args, nianbao: Callable[[list[str]], int]) -> int:
         print(f"DuckDB database: {db.resolve()}")
         print(f"Notebook:        {NOTEBOOK}  (set NIANBAO_DB={db.resolve()} to read this run)")
         print(f"Query it:        nianbao sql --db {db.resolve()}   (make notebook opens the notebook)")
+        print(
+            f"Audit:           {(data_dir / 'audit' / 'index.html').resolve()}  (opens from disk in a browser)"
+        )
         print(f"demo finished in {time.monotonic() - started:.1f} s")
         if getattr(args, "keep_serving", False):
             print(f"\ndemo portal still serving at {server.base_url}/ — press Ctrl-C to stop", flush=True)

@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(p)
 
+    p = sub.add_parser("audit", help="write the audit of a district and year as a static site and an xlsx")
+    p.add_argument("--district", help="only this district (refused, with the known ones, when unknown)")
+    p.add_argument("--year", type=positive_int, metavar="YEAR", help="only this statistics year")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory the site is written to")
+    _add_data_dir(p)
+
     p = sub.add_parser(
         "demo", help="serve the offline demo portal and run crawl, extract and load against it"
     )
@@ -238,6 +244,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from crawler import sources_check
 
         return sources_check.command(args)
+    if args.command == "audit":
+        from audit import build as audit_build
+
+        return audit_build.command(args)
     if args.command == "demo":
         from demo import run as demo_run
 

@@ -38,6 +38,9 @@ def test_demo_prints_the_comparison_and_the_failed_checks(demo_run):
     assert "HTTP 412" in out
     assert str((data_dir / "nianbao.duckdb").resolve()) in out
     assert "analyst.ipynb" in out
+    index = (data_dir / "audit" / "index.html").resolve()
+    assert f"Audit:           {index}" in out and index.is_file()
+    assert (data_dir / "audit" / "演示区" / "2024" / "index.html").is_file()
 
 
 def test_database_holds_every_reachable_report_cell_for_cell(demo_run):
