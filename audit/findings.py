@@ -21,12 +21,6 @@ from extract import codebook as cb
 TEXT_VS_TABLE = "text_vs_table"
 
 
-def check_label(check: str) -> str:
-    """The codebook's Chinese name of a check when it has one, else the id itself."""
-    labels = getattr(cb, "CHECK_LABELS", None) or {}
-    return labels.get(check, check)
-
-
 def cell_labels() -> dict[tuple[str, str, str], str]:
     """(table, row, col) → "row label ｜ column label", from the codebook."""
     return {(t, r, c): f"{rl}｜{cl}" for t, r, c, rl, cl, _unit in cb.all_cells()}
@@ -188,7 +182,7 @@ def audit(con: duckdb.DuckDBPyConnection, district: str, year: int) -> Audit:
            FROM checks WHERE NOT passed AND list_contains(?, report_id) ORDER BY "check", scope""",
         [ids],
     ):
-        by_report[f["report_id"]].failures.append(Failure(label=check_label(f["check"]), **f))
+        by_report[f["report_id"]].failures.append(Failure(label=cb.check_label(f["check"]), **f))
     for k in _rows(
         con,
         """SELECT report_id, prev_report_id, scope, expected AS carried_forward_last_year,

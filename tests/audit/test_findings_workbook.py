@@ -6,8 +6,9 @@ import openpyxl
 import pytest
 
 from audit.build import write_audit
-from audit.findings import audit, check_label, open_database
+from audit.findings import audit, open_database
 from dataset.errors import DatasetError
+from extract.codebook import check_label
 from nianbao.cli import main
 
 
@@ -30,6 +31,7 @@ def test_every_known_body_is_listed_with_its_failed_checks(audit_data):
 
 def test_a_check_without_a_codebook_label_shows_its_id():
     assert check_label("some_check_added_later") == "some_check_added_later"
+    assert check_label("text_vs_table") != "text_vs_table"  # the codebook names the checks it knows
 
 
 def test_workbook_has_a_sheet_per_kind_with_chinese_headers(audit_data, tmp_path):
