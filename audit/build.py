@@ -12,6 +12,10 @@ from . import site
 from .findings import Audit, audit, cells_for, district_years, open_database
 from .workbook import write_workbook
 
+#: written into every site: only a directory holding it (or an empty one) is replaced by the next audit,
+#: so a mistyped ``--out ~/Documents`` is refused instead of swapped away
+MARKER = ".nianbao-audit"
+
 
 def write_audit(
     data_dir: Path,
@@ -23,6 +27,10 @@ def write_audit(
     """The site for every selected district and year under ``out``; returns the path of its index.
     Unknown filters and a missing database raise DatasetError before anything is written."""
     data_dir, out = Path(data_dir), Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        from dataset.errors import DatasetError
+
+        raise DatasetError(f"{out} exists and is not an audit written by nianbao: choose another --out")
     archive = archive or default_archive()
     con = open_database(data_dir)
     try:
@@ -33,6 +41,9 @@ def write_audit(
         con.close()
 
     def fill(tmp: Path) -> None:
+        (tmp / MARKER).write_text(
+            "written by `nianbao audit`; the next audit into this directory replaces it\n"
+        )
         (tmp / "archive").mkdir()
         entries: list[tuple[Audit, str]] = []
         for a in audits:

@@ -76,3 +76,16 @@ def test_a_failed_run_leaves_the_previous_site_whole(audit_data, tmp_path, monke
         write_audit(audit_data, out)
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+def test_a_directory_that_is_not_an_audit_is_never_replaced(audit_data, tmp_path, capsys):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"mine")
+    assert main(["audit", "--data-dir", str(audit_data), "--out", str(out)]) == 2
+    assert "is not an audit written by nianbao" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+    site = tmp_path / "site"
+    write_audit(audit_data, site)
+    write_audit(audit_data, site)  # an earlier audit is replaced
+    assert (site / "index.html").exists()
