@@ -78,7 +78,7 @@ def test_check_all_pass(tmp_path, capsys):
     f = tmp_path / "r.html"
     f.write_bytes(b.html_report())
     assert main(["check", str(f)]) == 0
-    assert "all 42 checks pass" in capsys.readouterr().out
+    assert "all 45 checks pass" in capsys.readouterr().out
 
 
 def test_empty_directory_is_an_error_not_silence(tmp_path, capsys):
