@@ -175,13 +175,14 @@ def test_names_from_urls_never_escape_the_archive(tmp_path):
 
 
 def test_nothing_from_a_document_is_executed_or_followed(tmp_path):
-    """Scripts, images, frames, meta refresh and event handlers in a page are never run or fetched."""
+    """Scripts, frames, meta refresh, event handlers and tracking pixels in a page are never run or fetched.
+    (A body image big enough to hold a table is fetched on purpose, as an attachment: tests/crawler/test_image_pages.py.)"""
     active = ["/x/evil.js", "/x/pixel.gif", "/x/frame.html", "/x/refresh.html", "/x/beacon", "/x/style.css"]
     page = (f'<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={active[3]}">'
             f'<script src="{active[0]}"></script><link rel="stylesheet" href="{active[5]}">'
             f"<script>fetch('{active[4]}'); document.location='{active[4]}';</script>"
             f'<title>{report_title("脚本")}</title></head><body onload="fetch(\'{active[4]}\')">'
-            f'<img src="{active[1]}"><iframe src="{active[2]}"></iframe><h1>{report_title("脚本")}</h1>'
+            f'<img src="{active[1]}" width="1" height="1"><iframe src="{active[2]}"></iframe><h1>{report_title("脚本")}</h1>'
             f'<a href="javascript:fetch(\'{active[4]}\')">点击</a></body></html>').encode()  # fmt: skip
     with FaultServer() as server:
         detail = COL + "202501/t20250101_1.html"
