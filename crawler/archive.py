@@ -116,24 +116,23 @@ def read_payload(data_dir: Path, sha256: str) -> bytes:
     return body
 
 
-def ledger_rows(data_dir: Path) -> list[dict]:
+def _read_ledger(data_dir: Path, read) -> list[dict]:
+    """One read-only look at the ledger; a data dir that was never crawled has nothing to show."""
     if not (Path(data_dir) / "ledger.sqlite3").exists():
         return []
     led = Ledger(data_dir, readonly=True)
     try:
-        return led.rows()
+        return read(led)
     finally:
         led.close()
+
+
+def ledger_rows(data_dir: Path) -> list[dict]:
+    return _read_ledger(data_dir, Ledger.rows)
 
 
 def versions(data_dir: Path) -> list[dict]:
-    if not (Path(data_dir) / "ledger.sqlite3").exists():
-        return []
-    led = Ledger(data_dir, readonly=True)
-    try:
-        return led.versions()
-    finally:
-        led.close()
+    return _read_ledger(data_dir, Ledger.versions)
 
 
 # --- media types ---------------------------------------------------------------
