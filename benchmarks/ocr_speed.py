@@ -129,7 +129,7 @@ def child_long(path: str) -> dict:
     marks: list[tuple[int, float]] = []
 
     def page(pg, n):
-        lines = ocr_pdf_page(pg, n)
+        lines = ocr_pdf_page(pg, n).result()  # one page at a time: the memory of one page
         marks.append((n, _rss_mib()))
         return lines
 

@@ -24,6 +24,8 @@ from .parallel import ExtractFn, Finished, Task
 
 
 def _run(fn: ExtractFn, data: bytes, media_type: str | None, url: str) -> dict[str, Any]:
+    # a task holds one CPU (num_cpus=1): the OCR reads its pages on that one core
+    os.environ.setdefault("NIANBAO_OCR_THREADS", "1")
     return fn(data, media_type, url)
 
 

@@ -21,8 +21,10 @@ from .extract_archive import extract_one
 from .parallel import ExtractFn, Finished, Task
 
 
-def _serve(conn: Connection, fn: ExtractFn) -> None:
+def _serve(conn: Connection, fn: ExtractFn, ocr_threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    # each worker reads scanned pages on its share of the cores, not on all of them
+    os.environ.setdefault("NIANBAO_OCR_THREADS", str(ocr_threads))
     while True:
         try:
             msg = conn.recv()
@@ -48,9 +50,11 @@ def describe_exit(code: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, fn: ExtractFn):
+    def __init__(self, ctx, fn: ExtractFn, ocr_threads: int):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, fn), daemon=True, name="nianbao-extract")
+        self.proc = ctx.Process(
+            target=_serve, args=(child, fn, ocr_threads), daemon=True, name="nianbao-extract"
+        )
         self.proc.start()
         child.close()
         self.key: str | None = None
@@ -75,11 +79,12 @@ class ProcessPool:
         self.slots = max(1, workers or os.cpu_count() or 1)
         self._ctx = mp.get_context("spawn")
         self._fn = fn
-        self._workers = [_Worker(self._ctx, fn) for _ in range(self.slots)]
+        self._ocr_threads = max(1, (os.cpu_count() or 1) // self.slots)
+        self._workers = [_Worker(self._ctx, fn, self._ocr_threads) for _ in range(self.slots)]
 
     def _replace(self, w: _Worker, kill: bool) -> None:
         w.stop(kill=kill)
-        self._workers[self._workers.index(w)] = _Worker(self._ctx, self._fn)
+        self._workers[self._workers.index(w)] = _Worker(self._ctx, self._fn, self._ocr_threads)
 
     def submit(self, task: Task) -> None:
         w = next(w for w in self._workers if w.key is None)

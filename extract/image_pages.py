@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from concurrent.futures import Future
 from io import BytesIO
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -112,27 +113,32 @@ def read_image_page(page: bytes, page_url: str, images: list[tuple[str, bytes]])
     """The page's lines with each image's OCR lines in its place; an image shown twice is read once,
     where it first stands.  Image ``k`` (1-based, page order) is OCR page ``k``."""
     from .html_tables import read_html
-    from .ocr_reader import ocr_page, page_frames
+    from .ocr_reader import page_frames, submit_page
 
     urls = [u for u, _ in images]
     doc = read_html(_marked(page, page_url, urls).encode("utf-8"), "utf-8")
-    read: dict[int, list[Line]] = {}
+    shown = [int(part) for ln in doc.lines for part in _MARK.split(ln.text)[1::2]]
+    order = list(dict.fromkeys(shown + list(range(len(images)))))  # first appearance; unshown last
     warnings: list[str] = []
+    pending: dict[int, list[Future[list[Line]]]] = {}
     pages = 0
-
-    def ocr(i: int) -> list[Line]:
-        nonlocal pages
-        out: list[Line] = []
+    for i in order:  # every image submitted in page order, read on the OCR threads meanwhile
+        pending[i] = []
         try:
             for rgb in page_frames(images[i][1]):
                 pages += 1
-                for ln in ocr_page(rgb, pages, 1.0, "px"):
-                    ln.loc["image"] = urls[i]
-                    for tok in ln.cells or ():
-                        tok.loc["image"] = urls[i]
-                    out.append(ln)
+                pending[i].append(submit_page(rgb, pages, 1.0, "px"))
         except ExtractionError as e:
             warnings.append(f"image {urls[i]}: {e}")
+
+    def ocr(i: int) -> list[Line]:
+        out: list[Line] = []
+        for fut in pending.pop(i, ()):
+            for ln in fut.result():
+                ln.loc["image"] = urls[i]
+                for tok in ln.cells or ():
+                    tok.loc["image"] = urls[i]
+                out.append(ln)
         return out
 
     lines: list[Line] = []
@@ -143,16 +149,11 @@ def read_image_page(page: bytes, page_url: str, images: list[tuple[str, bytes]])
             continue
         for k, part in enumerate(parts):
             if k % 2:
-                i = int(part)
-                if i not in read:
-                    read[i] = ocr(i)
-                    lines += read[i]
+                lines += ocr(int(part))  # an image shown twice: read where it first stands
             elif part.strip():
                 lines.append(Line(part.strip(), ln.loc))
-    for i in range(len(images)):  # not shown in the page any more: read after its text
-        if i not in read:
-            read[i] = ocr(i)
-            lines += read[i]
+    for i in order:  # not shown in the page any more: read after its text
+        lines += ocr(i)
     return Document(
         lines=lines, media_type="text/html", title=doc.title, meta=doc.meta, pages=pages,
         has_text=bool(lines), method="ocr", warnings=warnings,

@@ -18,16 +18,18 @@ makes pressing:
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 
+import cv2
 import numpy as np
 
-#: Recogniser input height (PP-OCRv4 rec)
-_REC_H = 48
 _NUMERIC = frozenset("0123456789.,-")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
@@ -37,20 +39,44 @@ _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 class OcrSettings:
     """Knobs measured in ``benchmarks/ocr_speed.py``; ``ENGINE_DEFAULTS`` is rapidocr's own."""
 
-    det_limit: int = 1600  # longest side the detector sees
+    #: longest side the detector sees: an A4 page at 150 dpi (1754 px high) at two thirds; the thin
+    #: digits it then misses beside table rules are read again from the gaps they leave (ocr_reader)
+    det_limit: int = 1152
     det_limit_type: str = "max"
     box_thresh: float = 0.3  # thin "1"s on grey scans score below rapidocr's 0.5
     unclip_ratio: float = 1.6
     #: the narrowest batch the recogniser is given, in heights (PaddleOCR's is 320/48)
     min_rec_ratio: float = 2.0
     rec_batch: int = 8
-    threads: int = 0  # 0: onnxruntime's choice (all cores)
+    #: pixels of width a batch may hold: a bigger input runs out of cache (one 1024-px line costs
+    #: 44 µs a column alone, 66 µs in a batch of eight)
+    rec_columns: int = 1024
+    #: recogniser input height for short boxes (table cells: numbers, short labels); the model's own 48
+    rec_height: int = 48
+    #: input height for long boxes (prose lines, long labels): 32 reads the same characters at a
+    #: third of the cost (measured in benchmarks/ocr_speed.py); 48 reads every box at full size
+    line_height: int = 32
+    #: a box this many times wider than high is a long box
+    line_ratio: float = 4.0
+    #: cores a page may use (0: those this process may run on, or ``$NIANBAO_OCR_THREADS``, which
+    #: the extract worker pool sets to its share); detection runs on that many onnxruntime threads,
+    #: recognition as that many single-threaded batches at once (onnxruntime's own threads
+    #: gain little on a batch of short lines: 1.5x on two cores, against 1.9x this way)
+    threads: int = 0
+    #: the detector sees only the page's inked area (margins cost as much as text)
+    crop_margins: bool = True
 
 
 FAST = OcrSettings()
 #: rapidocr-onnxruntime's configuration: detection with its shortest side at least 736
 ENGINE_DEFAULTS = OcrSettings(
-    det_limit=736, det_limit_type="min", box_thresh=0.5, min_rec_ratio=320 / 48, rec_batch=6
+    det_limit=736,
+    det_limit_type="min",
+    box_thresh=0.5,
+    min_rec_ratio=320 / 48,
+    rec_batch=6,
+    line_height=48,
+    crop_margins=False,
 )
 
 
@@ -89,8 +115,9 @@ class Engine:
         from rapidocr_onnxruntime.utils import read_yaml, update_model_path
 
         cfg = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+        self.threads = settings.threads or threads_available()
         for part in ("Det", "Rec", "Cls"):
-            cfg[part]["intra_op_num_threads"] = settings.threads or -1
+            cfg[part]["intra_op_num_threads"] = 1  # the cores are used by pages and batches at once
         cfg["Det"].update(
             limit_side_len=settings.det_limit,
             limit_type=settings.det_limit_type,
@@ -101,22 +128,45 @@ class Engine:
         self.det = TextDetector(cfg["Det"])
         self.rec = TextRecognizer(cfg["Rec"])
         self.cls = TextClassifier(cfg["Cls"])
+        self._pool = ThreadPoolExecutor(self.threads, "nianbao-ocr-rec") if self.threads > 1 else None
+        #: whole pages at once (``ocr_reader.submit_page``); no page thread ever waits for a page
+        self.pages = ThreadPoolExecutor(self.threads, "nianbao-ocr-page")
+        self.page_slots = threading.BoundedSemaphore(self.threads)
         self.charset = self.rec.postprocess_op.character
         self._numeric = np.array([k == 0 or self.charset[k] in _NUMERIC for k in range(len(self.charset))])
 
     # ------------------------------------------------------------ detection
 
     def detect(self, img: np.ndarray) -> list[tuple[float, float, float, float]]:
-        """Axis-aligned boxes (x0, y0, x1, y1) of the text on a deskewed page, top to bottom."""
-        boxes, _ = self.det(img)
-        if boxes is None or len(boxes) == 0:
+        """Axis-aligned boxes (x0, y0, x1, y1) of the text on a deskewed page, top to bottom.
+
+        The detector's input is made here rather than by rapidocr: its "max" mode ignores the
+        configured limit (it picks 960, 1500 or 2000 by the image's size), it normalises in
+        float64, and it would run the network over the blank margins too."""
+        st = self.settings
+        grey = img if img.ndim == 2 else img[..., 0]
+        x0, y0, x1, y1 = inked_area(grey) if st.crop_margins else (0, 0, grey.shape[1], grey.shape[0])
+        if x1 <= x0 or y1 <= y0:
             return []
+        region = grey[y0:y1, x0:x1]
+        h, w = region.shape
+        if st.det_limit_type == "max":
+            f = min(1.0, st.det_limit / max(h, w))
+        else:
+            f = max(1.0, st.det_limit / min(h, w))
+        size = (max(32, round(w * f / 32) * 32), max(32, round(h * f / 32) * 32))
+        resized = cv2.resize(region, size, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR)
+        x = resized.astype(np.float32) / 127.5 - 1.0  # the detector's mean and std: 0.5, 0.5
+        x = np.ascontiguousarray(np.broadcast_to(x, (1, 3, *x.shape)))
+        preds = self.det.infer(x)[0]
+        found, _ = self.det.postprocess_op(preds, (h, w))
+        found = self.det.filter_tag_det_res(found, (h, w))
         out = []
-        for q in boxes:
-            x0, y0 = float(q[:, 0].min()), float(q[:, 1].min())
-            x1, y1 = float(q[:, 0].max()), float(q[:, 1].max())
-            if x1 - x0 >= 3 and y1 - y0 >= 4:
-                out.append((x0, y0, x1, y1))
+        for q in found:
+            bx0, by0 = float(q[:, 0].min()) + x0, float(q[:, 1].min()) + y0
+            bx1, by1 = float(q[:, 0].max()) + x0, float(q[:, 1].max()) + y0
+            if bx1 - bx0 >= 3 and by1 - by0 >= 4:
+                out.append((bx0, by0, bx1, by1))
         out.sort(key=lambda b: (b[1], b[0]))
         return out
 
@@ -140,27 +190,44 @@ class Engine:
         return np.ascontiguousarray(img[y0:y1, x0:x1]), x0
 
     def recognise(self, img: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[OcrBox]:
-        """Every box read, with each character's centre and probability."""
+        """Every box read, with each character's centre and probability: short boxes at the
+        model's full height, long ones at ``line_height``."""
         crops = [self._crop(img, b) for b in boxes]
-        order = sorted(range(len(crops)), key=lambda i: crops[i][0].shape[1] / crops[i][0].shape[0])
-        out: list[OcrBox | None] = [None] * len(crops)
-        n = self.settings.rec_batch
-        for start in range(0, len(order), n):
-            idx = order[start : start + n]
-            ratios = [crops[i][0].shape[1] / crops[i][0].shape[0] for i in idx]
-            max_ratio = max(ratios + [self.settings.min_rec_ratio])
-            batch = np.concatenate(
-                [self.rec.resize_norm_img(crops[i][0], max_ratio)[np.newaxis] for i in idx]
-            ).astype(np.float32)
+        st = self.settings
+        ratio = [c.shape[1] / max(1, c.shape[0]) for c, _ in crops]
+        jobs = []
+        for height, wanted in ((st.rec_height, False), (st.line_height, True)):
+            order = sorted((i for i in range(len(crops)) if (ratio[i] >= st.line_ratio) == wanted),
+                           key=ratio.__getitem__)  # fmt: skip
+            batch: list[int] = []
+            for i in order:  # narrow to wide: a batch's width is its last box's
+                if batch and (
+                    len(batch) == st.rec_batch or (len(batch) + 1) * height * ratio[i] > st.rec_columns
+                ):
+                    jobs.append((height, batch))
+                    batch = []
+                batch.append(i)
+            if batch:
+                jobs.append((height, batch))
+        jobs.sort(key=lambda j: -j[0] * max(ratio[i] for i in j[1]))  # the longest first: even finish
+
+        def run(job: tuple[int, list[int]]) -> list[tuple[int, OcrBox]]:
+            height, idx = job
+            width = math.ceil(height * max([ratio[i] for i in idx] + [st.min_rec_ratio]))
+            batch = np.zeros((len(idx), 3, height, width), dtype=np.float32)
+            fitted = [_fit(crops[i][0], height, width, batch[k]) for k, i in enumerate(idx)]
             preds = self.rec.session(batch)[0]  # (batch, steps, classes)
-            width = batch.shape[3]
+            done = []
             for k, i in enumerate(idx):
                 crop, offset = crops[i]
-                resized_w = min(width, math.ceil(_REC_H * ratios[k]))
-                per_step = width / preds.shape[1] * (crop.shape[1] / resized_w)
+                per_step = width / preds.shape[1] * (crop.shape[1] / fitted[k])
                 b = boxes[i]
-                out[i] = OcrBox(b[0], b[1], b[2], b[3], self._decode(preds[k], per_step, offset))
-        return [o for o in out if o is not None]
+                done.append((i, OcrBox(b[0], b[1], b[2], b[3], self._decode(preds[k], per_step, offset))))
+            return done
+
+        results = self._pool.map(run, jobs) if self._pool else map(run, jobs)
+        out = dict(pair for done in results for pair in done)
+        return [out[i] for i in range(len(crops)) if i in out]
 
     def _decode(self, pred: np.ndarray, per_step: float, offset: float) -> list[OcrChar]:
         """CTC greedy decoding that keeps every character's probability and step.
@@ -193,6 +260,41 @@ class Engine:
                 chars[-1].confidence = max(chars[-1].confidence, float(prob[t]))
             prev = k
         return chars
+
+
+def _fit(crop: np.ndarray, height: int, width: int, into: np.ndarray) -> int:
+    """The crop scaled to ``height`` (keeping its proportions, at most ``width``) and normalised to
+    [-1, 1] into the left of ``into`` (C, H, W), as PaddleOCR's recogniser was trained; the
+    rest stays 0 (grey padding).  Returns the width the crop took."""
+    w = max(1, min(width, math.ceil(height * crop.shape[1] / max(1, crop.shape[0]))))
+    resized = cv2.resize(crop, (w, height)).astype(np.float32)
+    into[:, :, :w] = resized.transpose(2, 0, 1) / 127.5 - 1.0
+    return w
+
+
+def inked_area(grey: np.ndarray, margin: int = 32) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the page's ink with a margin: rows and columns holding at least four
+    dark pixels, so scanner specks do not count.  Counted at full size: a thin digit scaled
+    down fades to light grey and would fall outside."""
+    ink = grey < 160
+    rows = np.flatnonzero(np.count_nonzero(ink, axis=1) >= 4)
+    cols = np.flatnonzero(np.count_nonzero(ink, axis=0) >= 4)
+    if not rows.size or not cols.size:
+        return 0, 0, 0, 0
+    h, w = grey.shape
+    return (max(0, int(cols[0]) - margin), max(0, int(rows[0]) - margin),
+            min(w, int(cols[-1]) + 1 + margin), min(h, int(rows[-1]) + 1 + margin))  # fmt: skip
+
+
+def threads_available() -> int:
+    """The cores this process may use, or the share the worker pool gave it."""
+    with contextlib.suppress(ValueError):
+        if n := int(os.environ.get("NIANBAO_OCR_THREADS", "0")):
+            return max(1, n)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 _LOCK = threading.Lock()

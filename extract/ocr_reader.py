@@ -15,7 +15,9 @@ when it has no digit): one doubtful digit makes a doubtful number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from concurrent.futures import Future
 from io import BytesIO
 
 import numpy as np
@@ -24,6 +26,8 @@ from .model import UNCERTAIN_BELOW, Document, ExtractionError, Line, Token
 from .ocr_engine import FAST, OcrBox, OcrSettings, engine
 from .ocr_image import prepare, rotate
 from .text_tables import PAGE_NUMBER
+
+_NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 
 #: PDF pages are rendered at this width in pixels (about 150 dpi on A4: what scans are made at)
 RENDER_WIDTH = 1240
@@ -100,6 +104,82 @@ def _lines(boxes: list[OcrBox], page_no: int, scale: float, unit: str) -> list[L
     return out
 
 
+_DASHES = frozenset("-‐‑‒–—―−一")
+
+
+def _drop_specks(read: list[OcrBox]) -> list[OcrBox]:
+    """Boxes far smaller than the page's text that read as no number and no dash: a speck of
+    toner or seal ink the detector took for text ("cir" over a table cell's 0), which would
+    otherwise stand in the row as an extra value.  A small dash is kept: it is a printed blank."""
+    heights = sorted(b.y1 - b.y0 for b in read)
+    if len(heights) < 5:
+        return read
+    median = heights[len(heights) // 2]
+    return [
+        b for b in read
+        if b.y1 - b.y0 >= 0.45 * median or any(c.text.isdigit() or c.text in _DASHES for c in b.chars)
+    ]  # fmt: skip
+
+
+def _rows_of(read: list[OcrBox]) -> list[list[OcrBox]]:
+    """Boxes grouped by vertical overlap (more than half the lower box), each row left to right."""
+    rows: list[list[OcrBox]] = []
+    for b in sorted(read, key=lambda b: (b.y0 + b.y1) / 2):
+        if rows:
+            r = rows[-1]
+            top, bottom = min(u.y0 for u in r), max(u.y1 for u in r)
+            if min(bottom, b.y1) - max(top, b.y0) > 0.5 * min(bottom - top, b.y1 - b.y0):
+                r.append(b)
+                continue
+        rows.append([b])
+    return [sorted(r, key=lambda b: b.x0) for r in rows]
+
+
+def _gaps(grey: np.ndarray, read: list[OcrBox]) -> list[tuple[float, float, float, float]]:
+    """Where a row of numbers skips a column, the ink the detector missed there.
+
+    A thin "1" or a faint "0" beside a table rule is what detection drops most, and a row that
+    lost one value reads as the next value in the wrong column.  In a row of at least three
+    numbers spaced evenly, a gap of about twice the spacing is a column; if ink other than a rule
+    stands in it (a rule crosses the whole band above and below the text), that ink is a box."""
+    out = []
+    h_img, w_img = grey.shape
+    for row in _rows_of(read):
+        nums = [b for b in row if _NUMBER.match(b.text)]
+        if len(nums) < 3:
+            continue
+        centres = [(b.x0 + b.x1) / 2 for b in nums]
+        steps = sorted(b - a for a, b in zip(centres, centres[1:], strict=False))
+        pitch = steps[len(steps) // 2]
+        if pitch <= 0:
+            continue
+        for a, b in zip(nums, nums[1:], strict=False):
+            gap = (b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2
+            if not 1.6 * pitch < gap < 2.4 * pitch:
+                continue
+            h = max(a.y1, b.y1) - min(a.y0, b.y0)
+            y0, y1 = int(max(0, min(a.y0, b.y0) - 0.5 * h)), int(min(h_img, max(a.y1, b.y1) + 0.5 * h))
+            x0, x1 = int(a.x1) + 1, int(b.x0)
+            if x1 - x0 < 4:
+                continue
+            ink = grey[y0:y1, x0:x1] < 150
+            rule = ink.mean(axis=0) > 0.9  # a vertical rule fills the band from top to bottom
+            rule = rule | np.roll(rule, 1) | np.roll(rule, -1)
+            ink[:, rule] = False
+            ink[ink.mean(axis=1) > 0.6, :] = False  # a horizontal rule across the band
+            cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+            rows_ = np.flatnonzero(ink.sum(axis=1) >= 1)
+            if cols.size == 0 or rows_.size == 0:
+                continue
+            gh = rows_[-1] - rows_[0] + 1
+            if gh < 0.4 * (min(a.y1 - a.y0, b.y1 - b.y0)) or ink.sum() < 12:
+                continue  # a speck, not a digit
+            pad = 3
+            out.append((max(0, x0 + cols[0] - pad), max(0, y0 + rows_[0] - pad),
+                        min(w_img, x0 + cols[-1] + 1 + pad), min(h_img, y0 + rows_[-1] + 1 + pad)))  # fmt: skip
+    return out
+
+
 def _upright(boxes: list[tuple[float, float, float, float]]) -> bool:
     """More long boxes stand than lie: the page lies on its side (a lone digit's box is
     taller than wide on an upright page, so only boxes three times longer than thick count)."""
@@ -123,7 +203,31 @@ def ocr_page(
         grey = rotate(grey, 180)
         img = np.dstack([grey] * 3)
         boxes = eng.detect(img)
-    return _lines(eng.recognise(img, boxes), page_no, unit_scale * f, unit)
+    read = _drop_specks(eng.recognise(img, boxes))
+    if found := _gaps(grey, read):  # read again where the detector missed a value
+        read += [b for b in eng.recognise(img, found) if _NUMBER.match(b.text)]
+    return _lines(read, page_no, unit_scale * f, unit)
+
+
+def submit_page(
+    rgb: np.ndarray, page_no: int, unit_scale: float, unit: str, settings: OcrSettings | None = None
+) -> Future[list[Line]]:
+    """``ocr_page`` on the engine's page threads: as many pages are read at once as the engine
+    has threads, each page's recognition sharing them too, so a several-page scan keeps every
+    core busy.  Blocks while that many pages are in flight: memory holds a few pages, however
+    long the scan (the caller renders or decodes the next page only when one slot is free)."""
+    eng = engine(settings or SETTINGS)
+    if eng.threads == 1:
+        done: Future[list[Line]] = Future()
+        try:
+            done.set_result(ocr_page(rgb, page_no, unit_scale, unit, settings))
+        except Exception as e:  # noqa: BLE001 - delivered through the future, as from a thread
+            done.set_exception(e)
+        return done
+    eng.page_slots.acquire()
+    fut = eng.pages.submit(ocr_page, rgb, page_no, unit_scale, unit, settings)
+    fut.add_done_callback(lambda _: eng.page_slots.release())
+    return fut
 
 
 def page_frames(data: bytes) -> Iterator[np.ndarray]:
@@ -141,12 +245,14 @@ def page_frames(data: bytes) -> Iterator[np.ndarray]:
 
 def read_images(images: list[bytes], settings: OcrSettings | None = None) -> Document:
     """Image files (JPG, PNG, GIF, BMP, TIFF with its pages) as one document, page after page."""
-    lines: list[Line] = []
-    page = 0
-    for data in images:
-        for rgb in page_frames(data):
-            page += 1
-            lines += ocr_page(rgb, page, 1.0, "px", settings)
+    pending: list[Future[list[Line]]] = []
+    try:
+        for data in images:
+            for rgb in page_frames(data):
+                pending.append(submit_page(rgb, len(pending) + 1, 1.0, "px", settings))
+    finally:
+        lines = [ln for fut in pending for ln in fut.result()]  # the first failure is raised here
+    page = len(pending)
     return Document(lines=lines, media_type="image/*", pages=page, has_text=bool(lines), method="ocr")
 
 
@@ -154,8 +260,9 @@ def read_image(data: bytes) -> Document:
     return read_images([data])
 
 
-def ocr_pdf_page(page, page_no: int, settings: OcrSettings | None = None) -> list[Line]:
-    """A PDF page without a text layer, rendered and read; boxes in points."""
+def ocr_pdf_page(page, page_no: int, settings: OcrSettings | None = None) -> Future[list[Line]]:
+    """A PDF page without a text layer, rendered here (PDFium is not thread-safe) and read on the
+    page threads; boxes in points."""
     scale = RENDER_WIDTH / max(1.0, page.get_width())
     bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB(A) in memory order
     try:
@@ -163,4 +270,4 @@ def ocr_pdf_page(page, page_no: int, settings: OcrSettings | None = None) -> lis
         rgb = np.ascontiguousarray(arr[..., :3])
     finally:
         bitmap.close()
-    return ocr_page(rgb, page_no, scale, "pt", settings)
+    return submit_page(rgb, page_no, scale, "pt", settings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import pypdfium2 as pdfium
 
@@ -107,8 +108,33 @@ def _reading_order(lines: list[list[Token]]) -> list[list[Token]]:
     return sorted(lines, key=lambda w: (-round(_bbox(w)[3]), _bbox(w)[0]))
 
 
-#: reads a page that has no text layer (the OCR reader): (page, page number) -> lines
-PageReader = Callable[[pdfium.PdfPage, int], list[Line]]
+#: reads a page that has no text layer (the OCR reader): (page, page number) -> its lines, to come
+PageReader = Callable[[pdfium.PdfPage, int], Future[list[Line]]]
+_SCAN = Line("", {"kind": "scan"})
+
+
+def _fill_scans(
+    lines: list[Line], scans: dict[int, tuple[int, Future[list[Line]]]], warnings: list[str]
+) -> tuple[list[Line], int]:
+    """The scanned pages' lines put in their places, in page order; a page the OCR failed on
+    is a warning and leaves the others.  Returns the lines and the characters the OCR read."""
+    out: list[Line] = []
+    read = 0
+    for k, ln in enumerate(lines):
+        if ln is not _SCAN:
+            out.append(ln)
+            continue
+        if k not in scans:
+            continue  # failed before it was submitted: already warned
+        page_no, fut = scans[k]
+        try:
+            found = fut.result()
+        except Exception as e:  # noqa: BLE001 - a page the OCR cannot read leaves the others
+            warnings.append(f"page {page_no}: OCR failed ({type(e).__name__}: {e})")
+            continue
+        read += sum(len(f.text) for f in found)
+        out += found
+    return out, read
 
 
 def read_pdf(data: bytes, scanned_page: PageReader | None = None) -> Document:
@@ -123,6 +149,7 @@ def read_pdf(data: bytes, scanned_page: PageReader | None = None) -> Document:
         raise ExtractionError(f"corrupt PDF: {msg}") from e
     try:
         lines: list[Line] = []
+        scans: dict[int, tuple[int, Future[list[Line]]]] = {}  # place in lines -> (page, its reading)
         warnings: list[str] = []
         printable = 0
         pages = len(pdf)
@@ -140,12 +167,10 @@ def read_pdf(data: bytes, scanned_page: PageReader | None = None) -> Document:
                     merged.append(words)
             if scanned_page and sum(len(w.text) for ws in merged for w in ws) < MIN_CHARS_PER_PAGE:
                 try:
-                    found = scanned_page(page, p + 1)
+                    scans[len(lines)] = (p + 1, scanned_page(page, p + 1))
                 except Exception as e:  # noqa: BLE001 - a page the OCR cannot read leaves the others
                     warnings.append(f"page {p + 1}: OCR failed ({type(e).__name__}: {e})")
-                    found = []
-                printable += sum(len(ln.text) for ln in found)
-                lines += found
+                lines.append(_SCAN)  # its place: the page is read on the OCR threads meanwhile
                 tp.close()
                 page.close()
                 continue
@@ -158,6 +183,8 @@ def read_pdf(data: bytes, scanned_page: PageReader | None = None) -> Document:
                 lines.append(Line(text, loc, cells=words, complete=True))
             tp.close()
             page.close()
+        lines, read = _fill_scans(lines, scans, warnings)
+        printable += read
         meta: dict[str, str] = {}
         with contextlib.suppress(Exception):  # metadata is optional decoration
             meta = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}

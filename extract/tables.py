@@ -240,6 +240,13 @@ def _split_review(cands: list[Candidate], width: int, k: int):
     return split or resolve(vals, width, rule, k)
 
 
+def _stray_mark_possible(cands: list[Candidate]) -> bool:
+    """Numbers gathered over several lines of a scan: one lost digit plus one speck read as a
+    digit still make the count, with every value between them in the wrong column."""
+    lines = [c for c in cands if any(v.text.strip() for v in c.values)]
+    return len(lines) > 1 and any(v.loc.get("kind") == "ocr" for c in lines for v in c.values)
+
+
 def extract_review(lines: list[Line]) -> TableResult:
     """Section 四: one data row of 15 numbers (three groups of five), or three
     labelled rows of five, or — in a shredded layout — 15 numbers in all."""
@@ -284,6 +291,15 @@ def extract_review(lines: list[Line]) -> TableResult:
                 res.warnings.append(
                     f"review_litigation: expected {width} numbers, found {len(vals)}; table not placed"
                 )
+            return res
+        if _stray_mark_possible(cands) and not sum_rule(len(table.rows), len(table.columns))(
+            [float(parse_value(v.text).value or 0) for v in vals]
+        ):
+            res.warnings.append(
+                f"review_litigation: {width} numbers gathered from several scanned lines do not add up "
+                f"({' '.join(v.text for v in vals)}): a stray mark or a lost digit would shift every "
+                "value after it; table not placed"
+            )
             return res
     k = len(table.columns)
     for i, row in enumerate(table.rows):
