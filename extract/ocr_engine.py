@@ -32,6 +32,8 @@ import numpy as np
 
 _NUMERIC = frozenset("0123456789.,-")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+#: what a lone digit is taken for when the recogniser doubts it
+_DIGIT_LIKE = frozenset("0123456789oO○０〇DlI|丨")
 _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 
 
@@ -133,6 +135,7 @@ class Engine:
         self.pages = ThreadPoolExecutor(self.threads, "nianbao-ocr-page")
         self.page_slots = threading.BoundedSemaphore(self.threads)
         self.charset = self.rec.postprocess_op.character
+        self._digit = np.array([k > 0 and self.charset[k] in "0123456789" for k in range(len(self.charset))])
         self._numeric = np.array([k == 0 or self.charset[k] in _NUMERIC for k in range(len(self.charset))])
 
     # ------------------------------------------------------------ detection
@@ -235,9 +238,13 @@ class Engine:
         A short reading without ideographs that is not a number ("o", "O", "l",
         "。") is a table cell's digit misread as a letter: it is decoded
         again with only digits allowed, and keeps the digit's (low) probability,
-        so the cell ends up flagged uncertain rather than lost.
+        so the cell ends up flagged uncertain rather than lost.  A box read as nothing at all
+        (a lone "0" the recogniser half takes for a circle) gives its likeliest digit the same
+        way, when that digit is the likeliest character at all.
         """
         chars = self._greedy(pred, per_step, offset)
+        if not chars:
+            return self._likeliest_digit(pred, per_step, offset)
         text = "".join(c.text for c in chars).strip()
         if 0 < len(text) <= 4 and not _NUMBER.match(text) and not _IDEOGRAPH.search(text):
             masked = np.where(self._numeric, pred, 0.0)
@@ -246,6 +253,16 @@ class Engine:
             if digits and _NUMBER.match("".join(c.text for c in digits)):
                 return digits
         return chars
+
+    def _likeliest_digit(self, pred: np.ndarray, per_step: float, offset: float) -> list[OcrChar]:
+        glyphs = pred[:, 1:]  # every class but the blank
+        t, k = np.unravel_index(int(glyphs.argmax()), glyphs.shape)
+        if glyphs[t, k] < 0.1 or self.charset[k + 1] not in _DIGIT_LIKE:
+            return []
+        digits = np.where(self._digit[1:], glyphs, 0.0)
+        t, k = np.unravel_index(int(digits.argmax()), digits.shape)
+        p = float(digits[t, k])
+        return [OcrChar(self.charset[k + 1], offset + (t + 0.5) * per_step, p)] if p >= 0.1 else []
 
     def _greedy(self, pred: np.ndarray, per_step: float, offset: float) -> list[OcrChar]:
         idx = pred.argmax(axis=1)

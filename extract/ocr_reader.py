@@ -135,31 +135,51 @@ def _rows_of(read: list[OcrBox]) -> list[list[OcrBox]]:
     return [sorted(r, key=lambda b: b.x0) for r in rows]
 
 
+def _columns(rows: list[list[OcrBox]]) -> list[float]:
+    """The x-centres where the page prints numbers: centres of number boxes clustered over every
+    row holding at least three, kept where three rows or more agree."""
+    xs = sorted((b.x0 + b.x1) / 2 for r in rows for b in r if _NUMBER.match(b.text))
+    if not xs:
+        return []
+    tol = 0.5 * sorted(b.y1 - b.y0 for r in rows for b in r)[0]
+    clusters: list[list[float]] = [[xs[0]]]
+    for x in xs[1:]:
+        if x - clusters[-1][-1] <= tol:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [sum(c) / len(c) for c in clusters if len(c) >= 3]
+
+
 def _gaps(grey: np.ndarray, read: list[OcrBox]) -> list[tuple[float, float, float, float]]:
-    """Where a row of numbers skips a column, the ink the detector missed there.
+    """Where a row of numbers skips a column the page prints numbers in, the ink the detector
+    missed there.
 
     A thin "1" or a faint "0" beside a table rule is what detection drops most, and a row that
-    lost one value reads as the next value in the wrong column.  In a row of at least three
-    numbers spaced evenly, a gap of about twice the spacing is a column; if ink other than a rule
-    stands in it (a rule crosses the whole band above and below the text), that ink is a box."""
-    out = []
+    lost one value reads as the next value in the wrong column.  The columns come from the
+    page's other number rows; in a row of at least three numbers, a column with no box of any
+    kind but with ink that is not a rule (a rule crosses the whole band above and below the
+    text) holds a value to read."""
+    rows = [r for r in _rows_of(read) if sum(1 for b in r if _NUMBER.match(b.text)) >= 3]
+    cols = _columns(rows)
+    if len(cols) < 2:
+        return []
+    half = 0.45 * min(b - a for a, b in zip(cols, cols[1:], strict=False))
     h_img, w_img = grey.shape
-    for row in _rows_of(read):
+    out = []
+    for row in rows:
         nums = [b for b in row if _NUMBER.match(b.text)]
-        if len(nums) < 3:
-            continue
-        centres = [(b.x0 + b.x1) / 2 for b in nums]
-        steps = sorted(b - a for a, b in zip(centres, centres[1:], strict=False))
-        pitch = steps[len(steps) // 2]
-        if pitch <= 0:
-            continue
-        for a, b in zip(nums, nums[1:], strict=False):
-            gap = (b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2
-            if not 1.6 * pitch < gap < 2.4 * pitch:
-                continue
-            h = max(a.y1, b.y1) - min(a.y0, b.y0)
-            y0, y1 = int(max(0, min(a.y0, b.y0) - 0.5 * h)), int(min(h_img, max(a.y1, b.y1) + 0.5 * h))
-            x0, x1 = int(a.x1) + 1, int(b.x0)
+        left, right = min(b.x0 for b in nums), max(b.x1 for b in nums)
+        span = right - left
+        h = int(np.median([b.y1 - b.y0 for b in nums]))
+        top, bottom = min(b.y0 for b in nums), max(b.y1 for b in nums)
+        for c in cols:
+            if not left - 0.5 * span <= c <= right + 0.5 * span:
+                continue  # another table's column
+            if any(b.x0 - half <= c <= b.x1 + half for b in row if b.text.strip()):
+                continue  # something is read there already (a box read as nothing is not)
+            x0, x1 = int(max(0, c - half)), int(min(w_img, c + half))
+            y0, y1 = int(max(0, top - 0.5 * h)), int(min(h_img, bottom + 0.5 * h))
             if x1 - x0 < 4:
                 continue
             ink = grey[y0:y1, x0:x1] < 150
@@ -167,16 +187,13 @@ def _gaps(grey: np.ndarray, read: list[OcrBox]) -> list[tuple[float, float, floa
             rule = rule | np.roll(rule, 1) | np.roll(rule, -1)
             ink[:, rule] = False
             ink[ink.mean(axis=1) > 0.6, :] = False  # a horizontal rule across the band
-            cols = np.flatnonzero(ink.sum(axis=0) >= 2)
-            rows_ = np.flatnonzero(ink.sum(axis=1) >= 1)
-            if cols.size == 0 or rows_.size == 0:
-                continue
-            gh = rows_[-1] - rows_[0] + 1
-            if gh < 0.4 * (min(a.y1 - a.y0, b.y1 - b.y0)) or ink.sum() < 12:
-                continue  # a speck, not a digit
+            xs = np.flatnonzero(ink.sum(axis=0) >= 2)
+            ys = np.flatnonzero(ink.sum(axis=1) >= 1)
+            if xs.size == 0 or ys.size == 0 or ys[-1] - ys[0] + 1 < 0.4 * h or ink.sum() < 12:
+                continue  # blank, or a speck
             pad = 3
-            out.append((max(0, x0 + cols[0] - pad), max(0, y0 + rows_[0] - pad),
-                        min(w_img, x0 + cols[-1] + 1 + pad), min(h_img, y0 + rows_[-1] + 1 + pad)))  # fmt: skip
+            out.append((max(0, x0 + xs[0] - pad), max(0, y0 + ys[0] - pad),
+                        min(w_img, x0 + xs[-1] + 1 + pad), min(h_img, y0 + ys[-1] + 1 + pad)))  # fmt: skip
     return out
 
 

@@ -128,7 +128,9 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
 
         doc = read_docx(data)
         if ocr and not any(ln.cells for ln in doc.lines):
-            return _docx_scans(doc, data)
+            from .docx_images import docx_images
+
+            return _scans_of(doc, docx_images(data))
         return doc
     if media_type in (XLSX, XLS):
         from .xlsx_tables import read_workbook
@@ -142,21 +144,24 @@ def read_document(data: bytes, media_type: str, ocr: bool = True) -> Document:
         return Document(lines=[], media_type=IMAGE, has_text=False)
     if media_type == DOC:
         from .doc_binary import read_doc
+        from .doc_images import doc_images
 
-        return read_doc(data)
+        doc = read_doc(data)
+        if ocr and not any(ln.cells for ln in doc.lines):
+            return _scans_of(doc, doc_images(data))
+        return doc
     raise ExtractionError(f"unknown format {media_type!r}")
 
 
-def _docx_scans(doc: Document, data: bytes) -> Document:
-    """A DOCX without tables whose body holds pictures: its text, then its pictures read as pages."""
-    from .docx_images import docx_images
+def _scans_of(doc: Document, images: list[bytes]) -> Document:
+    """A Word document (DOCX, .doc, WPS) without tables whose body holds pictures: its text,
+    then its pictures read as pages."""
     from .ocr_reader import read_images
 
-    images = docx_images(data)
     if not images:
         return doc
     scans = read_images(images)
-    return Document(lines=doc.lines + scans.lines, media_type=DOCX, title=doc.title, meta=doc.meta,
+    return Document(lines=doc.lines + scans.lines, media_type=doc.media_type, title=doc.title, meta=doc.meta,
                     pages=scans.pages, has_text=bool(doc.lines or scans.lines), method=METHOD_OCR,
                     warnings=doc.warnings + scans.warnings)  # fmt: skip
 

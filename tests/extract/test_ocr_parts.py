@@ -12,15 +12,19 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 from dataset.parallel import Task
 from extract import ocr_engine, ocr_reader
-from extract.model import Line, Token
+from extract.doc_images import doc_images
+from extract.model import METHOD_OCR, ExtractionError, Line, Token
 from extract.ocr_engine import OcrBox, OcrChar, inked_area
 from extract.ocr_reader import _drop_specks, _gaps
+from extract.pipeline import extract
 from extract.tables import extract_review
 
 H = 40  # row height of the drawn tables, pixels
@@ -59,27 +63,52 @@ def test_blank_page_has_no_inked_area():
     assert inked_area(np.full((300, 300), 255, np.uint8)) == (0, 0, 0, 0)
 
 
-def test_a_value_the_detector_missed_is_found_in_the_gap_it_leaves():
-    values = ["3", "0", "1", "0", "4"]
-    img = _table_row(values)
-    read = [_box(v, k) for k, v in enumerate(values) if k != 2]  # the thin "1" was not detected
-    found = _gaps(img, read)
-    assert len(found) == 1
-    x0, y0, x1, y1 = found[0]
-    assert 100 + 2 * PITCH - 5 <= x0 < x1 <= 100 + 2 * PITCH + 30 and y0 < H + 30 < y1
+def _table(rows: list[list[str]]) -> np.ndarray:
+    return np.vstack([_table_row(r) for r in rows])
 
 
-def test_a_rule_alone_in_a_gap_is_not_a_value():
-    """A blank cell between two printed ones: only its rules stand in the gap, never read as "1"."""
-    values = ["3", "0", "", "0", "4"]
-    img = _table_row(values)
-    read = [_box(v, k) for k, v in enumerate(values) if v]
-    assert _gaps(img, read) == []
+def _boxes(rows: list[list[str]], skip: set[tuple[int, int]] = frozenset()) -> list[OcrBox]:
+    out = []
+    for i, r in enumerate(rows):
+        for k, v in enumerate(r):
+            if v and (i, k) not in skip:
+                b = _box(v, k)
+                out.append(OcrBox(b.x0, b.y0 + 3 * H * i, b.x1, b.y1 + 3 * H * i, b.chars))
+    return out
+
+
+ROWS = [
+    ["3", "0", "1", "0", "4"],
+    ["2", "1", "0", "0", "3"],
+    ["5", "0", "0", "1", "6"],
+    ["1", "1", "1", "1", "4"],
+]
+
+
+def test_a_value_the_detector_missed_is_found_in_the_column_it_leaves_empty():
+    """Missed in the middle of a row and at its end: the page's other rows say where the columns are."""
+    found = sorted(_gaps(_table(ROWS), _boxes(ROWS, skip={(0, 2), (3, 4)})), key=lambda b: b[1])
+    assert len(found) == 2
+    for (x0, y0, x1, y1), (row, col) in zip(found, [(0, 2), (3, 4)], strict=True):
+        assert 100 + col * PITCH - 5 <= x0 < x1 <= 100 + col * PITCH + 30
+        assert y0 < 3 * H * row + H + 30 < y1
+
+
+def test_a_box_read_as_nothing_is_read_again():
+    boxes = _boxes(ROWS)
+    boxes[1] = OcrBox(boxes[1].x0, boxes[1].y0, boxes[1].x1, boxes[1].y1, [])
+    assert len(_gaps(_table(ROWS), boxes)) == 1
+
+
+def test_a_rule_alone_in_a_column_is_not_a_value():
+    """A blank cell: only its rules stand where the value would be, never read as "1"."""
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = ""
+    assert _gaps(_table(rows), _boxes(rows)) == []
 
 
 def test_rows_with_every_value_have_no_gaps():
-    values = ["3", "0", "1", "0", "4"]
-    assert _gaps(_table_row(values), [_box(v, k) for k, v in enumerate(values)]) == []
+    assert _gaps(_table(ROWS), _boxes(ROWS)) == []
 
 
 def test_specks_go_dashes_stay():
@@ -149,3 +178,37 @@ def test_each_pool_worker_reads_scans_on_its_share_of_the_cores():
     assert len(got) == 2
     want = max(1, (os.cpu_count() or 1) // 2)
     assert {f.record["threads"] for f in got} == {want}
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_word97_and_wps_files_of_page_pictures_read_in_body_order():
+    """report-scans.doc (tests/extract/fixtures/make_doc_fixtures.py): the demo report's two
+    pages as pictures pasted into Word and saved as Word 97; the requests table runs over both.
+    WPS writes the same binary format, so the same bytes named .wps read the same."""
+    from tests.crawler.test_image_pages import _report
+
+    _, rep = _report()
+    want = {
+        (t, r, c): v for t, rows in rep["tables"].items() for r, cols in rows.items() for c, v in cols.items()
+    }
+    data = (FIXTURES / "report-scans.doc").read_bytes()
+    assert [len(i) > 1000 for i in doc_images(data)] == [True] * 2
+    for name in ("scan.doc", "scan.wps"):
+        ex = extract(data, name=name)
+        got = {(c.table, c.row, c.col): c for c in ex.cells}
+        wrong = {k: (v, got[k].raw if k in got else "MISSING") for k, v in want.items()
+                 if k not in got or got[k].value != v}  # fmt: skip
+        assert not wrong, f"{name}: {len(want) - len(wrong)} of {len(want)} right: {wrong}"
+        assert ex.report.pages == 2 and {c.method for c in ex.cells} == {METHOD_OCR}
+        pages = {t: {c.location["page"] for c in ex.cells if c.table == t} for t in rep["tables"]}
+        assert pages == {"active": {1}, "requests": {1, 2}, "review_litigation": {2}}
+
+
+def test_a_damaged_word97_file_of_pictures_says_so():
+    data = (FIXTURES / "report-scans.doc").read_bytes()
+    with pytest.raises(ExtractionError, match="corrupt .doc"):
+        doc_images(data[:3000])
+    with pytest.raises(ExtractionError, match="corrupt .doc"):
+        extract(data[: len(data) // 2], name="half.doc")
