@@ -176,15 +176,22 @@ def main() -> int:
         )
         print(f"{'config':<16} {'pages':>5} {'pages/s':>8} {'CPU s/page':>10} {'right':>8} {'wrong*':>6} "
               f"{'uncertain':>9} {'peak MiB':>8}")  # fmt: skip
+        rate = {}
         for config in CONFIGS:
             r = _child([config, *files])
+            rate[config] = r["pages"] / r["wall"], r["cpu"] / r["pages"]
             print(f"{r['config']:<16} {r['pages']:>5} {r['pages'] / r['wall']:>8.2f} {r['cpu'] / r['pages']:>10.2f} "
                   f"{100 * r['right'] / r['total']:>7.2f}% {r['silent']:>6} {r['uncertain']:>9} {r['peak_mib']:>8.0f}")  # fmt: skip
         if a.engine_alone:
             r = _child(["alone", *files])
             print(f"{r['config']:<16} {r['pages']:>5} {r['pages'] / r['wall']:>8.2f} {r['cpu'] / r['pages']:>10.2f} "
                   f"{'-':>8} {'-':>6} {'-':>9} {r['peak_mib']:>8.0f}")  # fmt: skip
+            rate["alone"] = r["pages"] / r["wall"], r["cpu"] / r["pages"]
         print("wrong*: truth cells wrong or missing and not flagged uncertain")
+        for base in ("ENGINE_DEFAULTS", "alone"):
+            if base in rate:
+                print(f"FAST over {base}: {rate['FAST'][0] / rate[base][0]:.2f}x pages/s, "
+                      f"{rate[base][1] / rate['FAST'][1]:.2f}x less CPU a page")  # fmt: skip
         if a.long_pages:
             from pypdf import PdfReader, PdfWriter
 
