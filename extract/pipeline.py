@@ -44,7 +44,7 @@ from .text_checks import text_vs_table
 from .titles import parse_title
 
 #: bump when a change alters extracted values: archived documents get re-extracted
-EXTRACTOR_VERSION = "1.6.0"
+EXTRACTOR_VERSION = "1.7.0"
 
 HTML = "text/html"
 TEXT = "text/plain"
