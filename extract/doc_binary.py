@@ -139,8 +139,17 @@ def _row_end_fcs(word: bytes, table: bytes, data_stream: bytes) -> list[tuple[in
     return ranges
 
 
-def _read(data: bytes) -> tuple[str, set[int]]:
-    """The document's text, and the character positions of its row-end marks."""
+@dataclass(frozen=True, slots=True)
+class Streams:
+    """The three streams a Word 97 file's text, tables and pictures are read from."""
+
+    word: bytes  # WordDocument: the FIB, the text, the property pages
+    table: bytes  # 0Table or 1Table: the piece table and the property tables
+    data: bytes  # Data: pictures and oversized properties (may be absent)
+
+
+def read_streams(data: bytes) -> Streams:
+    """The streams of a .doc/.wps; a file that is not one, or is encrypted or broken, says so."""
     import olefile
 
     try:
@@ -148,26 +157,37 @@ def _read(data: bytes) -> tuple[str, set[int]]:
     except OSError as e:
         raise _fail(str(e)) from e
     try:
-        return _parse(ole)
+        if not ole.exists("WordDocument"):
+            raise ExtractionError(
+                "not a Word document (an OLE file without a WordDocument stream; .xls or .et?)"
+            )
+        word = ole.openstream("WordDocument").read()
+        (flags,) = struct.unpack_from("<H", word, 0x0A)
+        if flags & 0x0100:
+            raise ExtractionError("encrypted .doc (password required)")
+        name = "1Table" if flags & 0x0200 else "0Table"
+        if not ole.exists(name):
+            raise _fail(f"missing {name} stream")
+        return Streams(
+            word, ole.openstream(name).read(), ole.openstream("Data").read() if ole.exists("Data") else b""
+        )
     except (struct.error, IndexError, KeyError, ValueError, OSError) as e:
         raise _fail(f"{type(e).__name__}: {e}") from e
     finally:
         ole.close()
 
 
-def _parse(ole) -> tuple[str, set[int]]:
+def _read(data: bytes) -> tuple[str, set[int]]:
+    """The document's text, and the character positions of its row-end marks."""
+    st = read_streams(data)
+    try:
+        return _parse(st.word, st.table, st.data)
+    except (struct.error, IndexError, KeyError, ValueError) as e:
+        raise _fail(f"{type(e).__name__}: {e}") from e
+
+
+def _parse(word: bytes, table: bytes, data_stream: bytes) -> tuple[str, set[int]]:
     """Streams to text and row ends; any structural fault surfaces as a corrupt .doc."""
-    if not ole.exists("WordDocument"):
-        raise ExtractionError("not a Word document (an OLE file without a WordDocument stream; .xls or .et?)")
-    word = ole.openstream("WordDocument").read()
-    (flags,) = struct.unpack_from("<H", word, 0x0A)
-    if flags & 0x0100:
-        raise ExtractionError("encrypted .doc (password required)")
-    name = "1Table" if flags & 0x0200 else "0Table"
-    if not ole.exists(name):
-        raise _fail(f"missing {name} stream")
-    table = ole.openstream(name).read()
-    data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
     text, pieces = _pieces(word, table)
     ends = sorted(_row_end_fcs(word, table, data_stream))
     row_end: set[int] = set()

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_right
-from io import BytesIO
 
-from .doc_binary import _fail, _pieces
+from .doc_binary import _pieces, read_streams
 from .model import ExtractionError
 
 _FC_PLCF_BTE_CHPX = 0x00FA  # fcPlcfBteChpx / lcbPlcfBteChpx in the FIB
@@ -153,26 +152,8 @@ def _scan_for_blips(buf: bytes) -> list[bytes]:
 
 def doc_images(data: bytes) -> list[bytes]:
     """The bytes of each raster picture in a .doc/.wps, in reading order; one shown twice is one page."""
-    import olefile
-
-    try:
-        ole = olefile.OleFileIO(BytesIO(data))
-    except OSError as e:
-        raise _fail(str(e)) from e
-    try:
-        if not ole.exists("WordDocument"):
-            raise ExtractionError("not a Word document (an OLE file without a WordDocument stream)")
-        word = ole.openstream("WordDocument").read()
-        (flags,) = struct.unpack_from("<H", word, 0x0A)
-        if flags & 0x0100:
-            raise ExtractionError("encrypted .doc (password required)")
-        name = "1Table" if flags & 0x0200 else "0Table"
-        table = ole.openstream(name).read() if ole.exists(name) else b""
-        data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
-    except (struct.error, OSError) as e:
-        raise _fail(f"{type(e).__name__}: {e}") from e
-    finally:
-        ole.close()
+    st = read_streams(data)
+    word, table, data_stream = st.word, st.table, st.data
     found: list[bytes] = []
     try:
         text, pieces = _pieces(word, table)
