@@ -41,9 +41,10 @@ _NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 class OcrSettings:
     """Knobs measured in ``benchmarks/ocr_speed.py``; ``ENGINE_DEFAULTS`` is rapidocr's own."""
 
-    #: longest side the detector sees: an A4 page at 150 dpi (1754 px high) at two thirds; the thin
-    #: digits it then misses beside table rules are read again from the gaps they leave (ocr_reader)
-    det_limit: int = 1152
+    #: longest side the detector sees.  An A4 page at 150 dpi (1754 px high) loses little at 1152, but a
+    #: screenshot of a web page, its text smaller for its size, lost 30 of 200 cells there and none at 1536;
+    #: the thin digits a smaller scale misses are read again from their columns (ocr_reader)
+    det_limit: int = 1536
     det_limit_type: str = "max"
     box_thresh: float = 0.3  # thin "1"s on grey scans score below rapidocr's 0.5
     unclip_ratio: float = 1.6
