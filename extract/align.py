@@ -267,6 +267,11 @@ def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
     return ColumnMap(by_x) if by_x else None
 
 
+def columns_printed(k: int, n: int) -> str:
+    """The warning of a row placed by position that printed k of its n columns."""
+    return f"{k} of {n} columns printed"
+
+
 def place_values(
     values: list[Token], columns: tuple[str, ...], cmap: ColumnMap | None, subtotal: bool = False
 ) -> tuple[list[tuple[str, Token]], str | None]:
@@ -288,7 +293,7 @@ def place_values(
         keyed = [(cmap.key_at(v.x), v) for v in vals]
         placed = [(k, v) for k, v in keyed if k in columns]
         if len({k for k, _ in placed}) == len(placed) and (len(vals) != n or len(placed) == n):
-            warn = None if len(placed) == n else f"{len(placed)} of {n} columns printed"
+            warn = None if len(placed) == n else columns_printed(len(placed), n)
             return placed, warn
     if len(vals) == n:
         return list(zip(columns, vals, strict=True)), None

@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from .align import align, assign, column_map, label_grams, learned_columns, make_cell, place_values, row_index
+from .align import (
+    align,
+    assign,
+    column_map,
+    columns_printed,
+    label_grams,
+    learned_columns,
+    make_cell,
+    place_values,
+    row_index,
+)
+from .blank_cells import fill_blanks
 from .checks import run_checks
 from .digit_runs import GAVE_UP, Rule, fit_row, resolve, splittable, sum_rule
+from .header_columns import header_columns
 from .inferred import confirm, screen, trusted_floated
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
@@ -104,6 +116,23 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
                 )
     return ambiguous
+
+
+def _record_blanks(table: cb.Table, matches, cmap, res: TableResult) -> None:
+    """The blanks of a table read by position, said once for the table instead of row by row."""
+    res.cells, filled = fill_blanks(table, matches, cmap, res.cells, lambda row: _arithmetic(table, row)[0])
+    if not filled:
+        return
+    said = set()
+    for key, blanks in filled.items():
+        n = len(table.row(key).columns)
+        said.add(f"{table.key}.{key}: {columns_printed(n - len(blanks), n)}")
+    res.warnings = [w for w in res.warnings if w not in said]
+    cols = sorted({c for blanks in filled.values() for c in blanks}, key=table.column_keys.index)
+    res.warnings.append(
+        f"{table.key}: {', '.join(cols)} print nothing in any row: recorded blank in {len(filled)} rows "
+        "whose printed numbers add up"
+    )
 
 
 def _settle(table: cb.Table, ambiguous, res: TableResult) -> None:
@@ -206,9 +235,12 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         v.loc.get("kind") in ("pdf", "ocr") for mt in matches for v in mt.candidate.values[:1]
     ):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
+        cmap = cmap or header_columns(lines, table)
     matches, inferred, warns = screen(cands, matches, table.rows)
     res.warnings += [f"requests: {w}" for w in warns]
     ambiguous = _emit(table, matches, cmap, res, subtotal)
+    if not subtotal:
+        _record_blanks(table, matches, cmap, res)
     _settle(table, ambiguous, res)
     outcome = cb.outcome_rows("2019" if res.collapsed_other else "2021", res.collapsed_other)
     res.cells, warns = confirm(table.key, res.cells, inferred, outcome)
