@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .align import ColumnMap, Match, make_cell
+from .align import ColumnMap, Match, make_cell, positional
 from .codebook import Row, Table
 from .digit_runs import Rule
 from .model import Cell, Token
@@ -31,11 +31,6 @@ MIN_ROWS = 3
 
 def _printed(m: Match) -> list[Token]:
     return [v for v in m.candidate.values if v.text.strip()]
-
-
-def _positional(m: Match) -> bool:
-    vals = _printed(m)
-    return bool(vals) and all(v.x is not None and v.loc.get("kind") in ("pdf", "ocr") for v in vals)
 
 
 def _layout(m: Match, cmap: ColumnMap) -> set[str] | None:
@@ -69,7 +64,7 @@ def fill_blanks(
     recorded blank, by row."""
     if cmap is None or not cmap.centres:
         return cells, {}
-    rows = [m for m in matches if _positional(m)]
+    rows = [m for m in matches if positional(m.candidate.values)]
     if len(rows) < MIN_ROWS:
         return cells, {}
     layouts = {id(m): _layout(m, cmap) for m in rows}

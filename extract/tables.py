@@ -14,7 +14,9 @@ from .align import (
     learned_columns,
     make_cell,
     place_values,
+    positional,
     row_index,
+    shared_columns,
 )
 from .blank_cells import fill_blanks
 from .checks import run_checks
@@ -80,11 +82,14 @@ def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
     return None, None
 
 
-def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> list:
-    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits."""
+def _emit(table: cb.Table, matches, cmaps, res: TableResult, subtotal: bool = False) -> list:
+    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits.
+
+    ``cmaps``: where the columns are printed, by the rows' column tuple."""
     ambiguous = []
     for mt in matches:
         values = mt.candidate.values
+        cmap = cmaps.get(mt.row.columns)
         short = len(values) < len(mt.row.columns) or not all(v.text.strip() for v in values)
         if short and cmap is None and not subtotal:
             rule, group = _arithmetic(table, mt.row)
@@ -206,7 +211,10 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
     matches, warns = trusted_floated(cands, matches)
     res.warnings += [f"active: {w}" for w in warns]
-    for row, fit in _emit(chosen, matches, None, res):
+    cmaps = shared_columns(
+        [(mt.row.columns, mt.candidate.values) for mt in matches if positional(mt.candidate.values)]
+    )
+    for row, fit in _emit(chosen, matches, cmaps, res):
         res.warnings.append(f"active.{row.key}: {fit.warning}")
     res.found, res.table = bool(matches), chosen
     res.warnings += _unplaced("active", cands, matches)
@@ -238,7 +246,7 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         cmap = cmap or header_columns(lines, table)
     matches, inferred, warns = screen(cands, matches, table.rows)
     res.warnings += [f"requests: {w}" for w in warns]
-    ambiguous = _emit(table, matches, cmap, res, subtotal)
+    ambiguous = _emit(table, matches, {table.column_keys: cmap} if cmap else {}, res, subtotal)
     if not subtotal:
         _record_blanks(table, matches, cmap, res)
     _settle(table, ambiguous, res)
@@ -294,7 +302,7 @@ def extract_review(lines: list[Line]) -> TableResult:
         fives = [c for c in cands if len(c.values) == len(table.columns)]
         matches, _ = align(fives, table.rows)
         if len(matches) == len(table.rows):
-            for row, fit in _emit(table, matches, None, res):
+            for row, fit in _emit(table, matches, {}, res):
                 res.warnings.append(f"review_litigation.{row.key}: {fit.warning}")
             res.found = True
             return res

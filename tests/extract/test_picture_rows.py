@@ -10,7 +10,7 @@ from extract import codebook as cb
 from extract.header_columns import header_columns
 from extract.model import Line, Token
 from extract.picture_rows import repair
-from extract.tables import extract_requests
+from extract.tables import extract_active, extract_requests
 
 H = 30
 #: x-centres of the seven columns' numbers
@@ -160,3 +160,44 @@ def test_number_read_onto_the_end_of_its_label_is_split_off():
 def test_lines_of_a_text_layer_pass_unchanged():
     lines = [Line("规章 0 0 0", {"kind": "pdf", "page": 1}, [Token("规章", {"kind": "pdf"}, 10.0)])]
     assert repair(lines) is lines
+
+
+ACTIVE_X = (340, 555, 718)  # the 2019 active table's three number columns, one grid for every group
+
+
+def _active(rows: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], object]:
+    """A 2019 active table as the OCR reads it: per row, (number, column index) pairs."""
+    lines = []
+    for i, row in enumerate(cb.ACTIVE_2019.rows):
+        y = 100 + 110 * i
+        vals = rows.get(row.key, [(str(10 + j), j) for j in range(len(row.columns))])
+        nums = [tok(v, ACTIVE_X[j] - 10 * len(v), ACTIVE_X[j] + 10 * len(v), y) for v, j in vals]
+        lines.append(line([tok(row.label, 60, 300, y), *nums]))
+    return {(c.row, c.col): c.value for c in extract_active(lines, "2019").cells}
+
+
+def test_active_row_short_of_a_number_is_placed_by_the_grid_columns():
+    got = _active({"regulations": [("0", 0), ("0", 1)], "other_external_services": [("10", 0), ("105", 2)]})
+    assert (got[("regulations", "made")], got[("regulations", "published")]) == (0, 0)
+    assert ("regulations", "total_published") not in got  # the number the OCR lost: never the 0 beside it
+    assert got[("other_external_services", "decisions")] == 105
+    assert ("other_external_services", "change") not in got
+
+
+def test_active_row_short_of_a_number_without_grid_columns_is_left_out():
+    # 2021: only 规章 and 行政规范性文件 print three columns, too few rows to learn where they stand
+    lines = [
+        line([tok("规章", 60, 120, 100), tok("0", 512, 532, 100), tok("0", 722, 742, 100)]),
+        line(
+            [
+                tok("行政规范性文件", 60, 250, 200),
+                *(
+                    tok(v, x - 15, x + 15, 200)
+                    for v, x in zip(("88", "55", "69"), (318, 531, 750), strict=True)
+                ),
+            ]
+        ),
+    ]
+    res = extract_active(lines, "2021")
+    assert not [c for c in res.cells if c.row == "regulations"]
+    assert any("regulations" in w and "read from a picture; row left out" in w for w in res.warnings)
