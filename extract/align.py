@@ -253,6 +253,36 @@ def learned_columns(rows: list[list[Token]], columns: tuple[str, ...]) -> Column
     return ColumnMap({}, centres, tolerance=min(gaps) / 2)
 
 
+def positional(values: list[Token]) -> bool:
+    """Numbers whose place on the page is known (a PDF's text layer, a picture): no grid says their column."""
+    printed = [v for v in values if v.text.strip()]
+    return bool(printed) and all(v.x is not None and v.loc.get("kind") in ("pdf", "ocr") for v in printed)
+
+
+def shared_columns(
+    rows: list[tuple[tuple[str, ...], list[Token]]], share: float = 0.4
+) -> dict[tuple, ColumnMap]:
+    """Column x-centres per column tuple, learned from the full rows of every row group as wide.
+
+    The 2019 active table prints its groups (本年新制作数量 …, 上一年项目数量 …) in one
+    grid, so their columns stand at the same places, though a group has only two
+    to four rows of its own.  The tolerance is ``share`` of the narrowest gap (not
+    half): a group printed at other places puts its numbers between the centres,
+    where they are left out rather than read into a neighbour.
+    """
+    by_width: dict[int, list[list[Token]]] = {}
+    for cols, vals in rows:
+        by_width.setdefault(len(cols), []).append(vals)
+    out: dict[tuple, ColumnMap] = {}
+    for cols, _ in rows:
+        slots = tuple(str(j) for j in range(len(cols)))
+        learned = None if cols in out else learned_columns(by_width[len(cols)], slots)
+        if learned and learned.centres:
+            centres = [(x, cols[int(k)]) for x, k in learned.centres]
+            out[cols] = ColumnMap({}, centres, tolerance=2 * share * learned.tolerance)
+    return out
+
+
 def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
     by_x: dict[int, str] = {}
     names = {core(lbl): c.key for c in table.columns for lbl in c.labels}
@@ -265,6 +295,11 @@ def column_map(header_tokens: list[Token], table: Table) -> ColumnMap | None:
             for x in range(int(t.x), int(t.x) + t.span):
                 by_x.setdefault(x, key)
     return ColumnMap(by_x) if by_x else None
+
+
+def columns_printed(k: int, n: int) -> str:
+    """The warning of a row placed by position that printed k of its n columns."""
+    return f"{k} of {n} columns printed"
 
 
 def place_values(
@@ -288,7 +323,7 @@ def place_values(
         keyed = [(cmap.key_at(v.x), v) for v in vals]
         placed = [(k, v) for k, v in keyed if k in columns]
         if len({k for k, _ in placed}) == len(placed) and (len(vals) != n or len(placed) == n):
-            warn = None if len(placed) == n else f"{len(placed)} of {n} columns printed"
+            warn = None if len(placed) == n else columns_printed(len(placed), n)
             return placed, warn
     if len(vals) == n:
         return list(zip(columns, vals, strict=True)), None

@@ -35,6 +35,7 @@ from .model import (
     ReportMeta,
 )
 from .office import BAD_ZIP
+from .picture_rows import repair as repair_rows
 from .proofread import proofread
 from .sections import classify_tables, heading_order, split_sections
 from .statements import SECTIONS_READ, find_statements
@@ -244,6 +245,7 @@ def _extract_document(doc: Document, report: ReportMeta, url: str | None, ocr: b
         for n, found in classify_tables(doc.lines).items():
             if not any(ln.cells for ln in table_lines[n]):
                 table_lines[n] = found
+    table_lines = {n: repair_rows(found) for n, found in table_lines.items()}
     active = extract_active(table_lines[2], fmt)
     requests = extract_requests(table_lines[3], fmt)
     review = extract_review(table_lines[4])

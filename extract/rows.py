@@ -31,7 +31,7 @@ def is_value(text: str) -> bool:
     return parse_value(text).is_value
 
 
-def _split(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
+def split_row(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
     """Leading label tokens, the run of value tokens, and label tokens after it.
 
     A row may end with the next group's label (``8.属于行政查询事项 | 2 | … | 12 |
@@ -97,7 +97,7 @@ def assemble(lines: list[Line]) -> tuple[list[Candidate], list[Line]]:
                 others.append(line)
             continue
         flush_stream()
-        labels, values, tail = _split(line.cells)
+        labels, values, tail = split_row(line.cells)
         # blank cells are printed blanks (values) only to the right of the label
         labels = [t for t in labels if t.text.strip()]
         if not values or all(not v.text.strip() for v in values) and not labels:

@@ -5,9 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from .align import align, assign, column_map, label_grams, learned_columns, make_cell, place_values, row_index
+from .align import (
+    align,
+    assign,
+    column_map,
+    columns_printed,
+    label_grams,
+    learned_columns,
+    make_cell,
+    place_values,
+    positional,
+    row_index,
+    shared_columns,
+)
+from .blank_cells import fill_blanks
 from .checks import run_checks
 from .digit_runs import GAVE_UP, Rule, fit_row, resolve, splittable, sum_rule
+from .header_columns import header_columns
 from .inferred import confirm, screen, trusted_floated
 from .model import Cell, Line, Token
 from .numbers import clean, parse_value
@@ -68,11 +82,14 @@ def _arithmetic(table: cb.Table, row: cb.Row) -> tuple[Rule | None, int | None]:
     return None, None
 
 
-def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = False) -> list:
-    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits."""
+def _emit(table: cb.Table, matches, cmaps, res: TableResult, subtotal: bool = False) -> list:
+    """Cells of the matched rows; returns the rows whose runs split several ways, with their splits.
+
+    ``cmaps``: where the columns are printed, by the rows' column tuple."""
     ambiguous = []
     for mt in matches:
         values = mt.candidate.values
+        cmap = cmaps.get(mt.row.columns)
         short = len(values) < len(mt.row.columns) or not all(v.text.strip() for v in values)
         if short and cmap is None and not subtotal:
             rule, group = _arithmetic(table, mt.row)
@@ -104,6 +121,23 @@ def _emit(table: cb.Table, matches, cmap, res: TableResult, subtotal: bool = Fal
                     f"{table.key}.{mt.row.key}.{col}: unreadable number {tok.text!r} kept as raw, value null"
                 )
     return ambiguous
+
+
+def _record_blanks(table: cb.Table, matches, cmap, res: TableResult) -> None:
+    """The blanks of a table read by position, said once for the table instead of row by row."""
+    res.cells, filled = fill_blanks(table, matches, cmap, res.cells, lambda row: _arithmetic(table, row)[0])
+    if not filled:
+        return
+    said = set()
+    for key, blanks in filled.items():
+        n = len(table.row(key).columns)
+        said.add(f"{table.key}.{key}: {columns_printed(n - len(blanks), n)}")
+    res.warnings = [w for w in res.warnings if w not in said]
+    cols = sorted({c for blanks in filled.values() for c in blanks}, key=table.column_keys.index)
+    res.warnings.append(
+        f"{table.key}: {', '.join(cols)} print nothing in any row: recorded blank in {len(filled)} rows "
+        "whose printed numbers add up"
+    )
 
 
 def _settle(table: cb.Table, ambiguous, res: TableResult) -> None:
@@ -177,7 +211,10 @@ def extract_active(lines: list[Line], fmt: str | None) -> TableResult:
         matches, chosen = max(scored, key=lambda s: sum(m.score for m in s[0]))
     matches, warns = trusted_floated(cands, matches)
     res.warnings += [f"active: {w}" for w in warns]
-    for row, fit in _emit(chosen, matches, None, res):
+    cmaps = shared_columns(
+        [(mt.row.columns, mt.candidate.values) for mt in matches if positional(mt.candidate.values)]
+    )
+    for row, fit in _emit(chosen, matches, cmaps, res):
         res.warnings.append(f"active.{row.key}: {fit.warning}")
     res.found, res.table = bool(matches), chosen
     res.warnings += _unplaced("active", cands, matches)
@@ -206,9 +243,12 @@ def extract_requests(lines: list[Line], fmt: str | None) -> TableResult:
         v.loc.get("kind") in ("pdf", "ocr") for mt in matches for v in mt.candidate.values[:1]
     ):
         cmap = learned_columns([mt.candidate.values for mt in matches], table.column_keys)
+        cmap = cmap or header_columns(lines, table)
     matches, inferred, warns = screen(cands, matches, table.rows)
     res.warnings += [f"requests: {w}" for w in warns]
-    ambiguous = _emit(table, matches, cmap, res, subtotal)
+    ambiguous = _emit(table, matches, {table.column_keys: cmap} if cmap else {}, res, subtotal)
+    if not subtotal:
+        _record_blanks(table, matches, cmap, res)
     _settle(table, ambiguous, res)
     outcome = cb.outcome_rows("2019" if res.collapsed_other else "2021", res.collapsed_other)
     res.cells, warns = confirm(table.key, res.cells, inferred, outcome)
@@ -269,7 +309,7 @@ def extract_review(lines: list[Line]) -> TableResult:
         fives = [c for c in cands if len(c.values) == len(table.columns)]
         matches, _ = align(fives, table.rows)
         if len(matches) == len(table.rows):
-            for row, fit in _emit(table, matches, None, res):
+            for row, fit in _emit(table, matches, {}, res):
                 res.warnings.append(f"review_litigation.{row.key}: {fit.warning}")
             res.found = True
             return res
