@@ -15,40 +15,24 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.browser import find_browser, unavailable_reason  # noqa: E402
-from extract.model import FLAG_UNCERTAIN  # noqa: E402
 from extract.pipeline import extract  # noqa: E402
-from tests.conftest import CORPUS, load_truth  # noqa: E402
-from tests.extract.scans import Degradation, degrade, multipage_tiff  # noqa: E402
-from tests.extract.screenshots import cut_pages, screenshot  # noqa: E402
+from tests.conftest import CORPUS  # noqa: E402
+from tests.extract.scans import multipage_tiff  # noqa: E402
+from tests.extract.screenshots import scanned_screenshot  # noqa: E402
+from tests.extract.truth_cells import score, truth_cells  # noqa: E402
 
 
 def one(name: str, seed: int = 20) -> str:
-    shot = screenshot((CORPUS / f"{name}.html").read_bytes(), find_browser())
-    rng = np.random.default_rng(seed)
-    pages = [Image.fromarray(degrade(p, Degradation.draw(rng, grey=bool(i % 2)), rng))
-             for i, p in enumerate(cut_pages(shot))]  # fmt: skip
+    pages = scanned_screenshot((CORPUS / f"{name}.html").read_bytes(), find_browser(), seed)
     t0, c0 = time.perf_counter(), time.process_time()
     ex = extract(multipage_tiff(pages), name=f"{name}.tif")
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    truth = load_truth(CORPUS / f"{name}.truth.json")
-    want = {
-        (t, r, c): v
-        for t, rows in truth["tables"].items()
-        for r, cols in rows.items()
-        for c, v in cols.items()
-    }
-    got = {(c.table, c.row, c.col): c for c in ex.cells}
-    right = sum(1 for k, v in want.items() if k in got and got[k].value == v)
-    missing = sum(1 for k in want if k not in got)
-    silent = sum(
-        1 for k, v in want.items() if k in got and got[k].value != v and FLAG_UNCERTAIN not in got[k].flags
-    )
+    want = truth_cells(name)
+    sc = score(ex, want)
+    right, missing, silent = sc.right, len(sc.missing), len(sc.silent)
     return (f"| {name} | {len(pages)} | {right}/{len(want)} | {missing} | {silent} | {wall:.1f} | {cpu:.1f} | "
             f"{len(pages) / wall:.2f} |")  # fmt: skip
 

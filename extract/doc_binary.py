@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -84,8 +85,8 @@ _SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 _SPRM_HUGE_PAPX = 0x6646
 
 
-def _has_ttp(grpprl: bytes, data_stream: bytes, depth: int = 0) -> bool:
-    """Whether a paragraph's property modifiers mark it as a table-row end."""
+def sprms(grpprl: bytes) -> Iterator[tuple[int, int]]:
+    """(sprm, offset of its operand) for each property modifier of a grpprl."""
     i = 0
     while i + 2 <= len(grpprl):
         (sprm,) = struct.unpack_from("<H", grpprl, i)
@@ -97,33 +98,44 @@ def _has_ttp(grpprl: bytes, data_stream: bytes, depth: int = 0) -> bool:
             width = 1 + (grpprl[i + 2] if i + 2 < len(grpprl) else 0)
         else:
             width = _SPRA_SIZE[spra]
-        if sprm in _SPRM_TTP and i + 2 < len(grpprl) and grpprl[i + 2]:
+        yield sprm, i + 2
+        i += 2 + width
+
+
+def fkp_pages(word: bytes, table: bytes, fib_offset: int) -> Iterator[tuple[bytes, tuple[int, ...]]]:
+    """Each 512-byte property page (FKP) a PlcBte of the FIB points to, with its run limits (rgfc)."""
+    fc, lcb = struct.unpack_from("<II", word, fib_offset)
+    plc = table[fc : fc + lcb]
+    n = (len(plc) - 4) // 8
+    for k in range(max(0, n)):
+        (pn,) = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)
+        page = word[(pn & 0x3FFFFF) * 512 : (pn & 0x3FFFFF) * 512 + 512]
+        if len(page) < 512 or 4 * (page[511] + 1) > 511:
+            continue
+        yield page, struct.unpack_from(f"<{page[511] + 1}I", page, 0)
+
+
+def _has_ttp(grpprl: bytes, data_stream: bytes, depth: int = 0) -> bool:
+    """Whether a paragraph's property modifiers mark it as a table-row end."""
+    for sprm, at in sprms(grpprl):
+        if sprm in _SPRM_TTP and at < len(grpprl) and grpprl[at]:
             return True
-        if sprm == _SPRM_HUGE_PAPX and i + 6 <= len(grpprl) and depth == 0:
+        if sprm == _SPRM_HUGE_PAPX and at + 4 <= len(grpprl) and depth == 0:
             # the properties were too big for the page: they live in the Data stream
-            (offset,) = struct.unpack_from("<I", grpprl, i + 2)
+            (offset,) = struct.unpack_from("<I", grpprl, at)
             if offset + 2 <= len(data_stream):
                 (cb,) = struct.unpack_from("<H", data_stream, offset)
                 if _has_ttp(data_stream[offset + 2 : offset + 2 + cb], data_stream, 1):
                     return True
-        i += 2 + width
     return False
 
 
 def _row_end_fcs(word: bytes, table: bytes, data_stream: bytes) -> list[tuple[int, int]]:
     """FC ranges of the paragraphs marked as table-row ends (TTP), from the
     paragraph properties (PlcBtePapx -> FKP pages -> PAPX sprms)."""
-    fc, lcb = struct.unpack_from("<II", word, _FC_PLCF_BTE_PAPX)
-    plc = table[fc : fc + lcb]
-    n = (len(plc) - 4) // 8
     ranges: list[tuple[int, int]] = []
-    for k in range(max(0, n)):
-        (pn,) = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)
-        page = word[(pn & 0x3FFFFF) * 512 : (pn & 0x3FFFFF) * 512 + 512]
-        if len(page) < 512:
-            continue
+    for page, rgfc in fkp_pages(word, table, _FC_PLCF_BTE_PAPX):
         crun = page[511]
-        rgfc = struct.unpack_from(f"<{crun + 1}I", page, 0)
         for j in range(crun):
             b_offset = page[4 * (crun + 1) + 13 * j]
             if not b_offset:

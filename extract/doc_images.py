@@ -18,12 +18,11 @@ from __future__ import annotations
 import struct
 from bisect import bisect_right
 
-from .doc_binary import _pieces, read_streams
+from .doc_binary import _pieces, fkp_pages, read_streams, sprms
 from .model import ExtractionError
 
 _FC_PLCF_BTE_CHPX = 0x00FA  # fcPlcfBteChpx / lcbPlcfBteChpx in the FIB
 _SPRM_PIC_LOCATION = 0x6A03
-_SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 _SP_CONTAINER, _FBSE = 0xF004, 0xF007
 #: raster BLIP record types (the metafile ones, 0xF01A-0xF01C, are not scans)
 _RASTER = {0xF01D: "jpeg", 0xF01E: "png", 0xF01F: "dib", 0xF029: "tiff", 0xF02A: "jpeg"}
@@ -34,41 +33,20 @@ _MAX_PICTURES = 500  # a report is a few dozen pages at most
 def _pic_runs(word: bytes, table: bytes) -> list[tuple[int, int, int]]:
     """(fc start, fc end, Data offset) of every character run that carries sprmCPicLocation
     (PlcBteChpx -> CHPX FKP pages -> each run's sprms)."""
-    fc, lcb = struct.unpack_from("<II", word, _FC_PLCF_BTE_CHPX)
-    plc = table[fc : fc + lcb]
-    n = (len(plc) - 4) // 8
     runs = []
-    for k in range(max(0, n)):
-        (pn,) = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)
-        page = word[(pn & 0x3FFFFF) * 512 : (pn & 0x3FFFFF) * 512 + 512]
-        if len(page) < 512:
-            continue
+    for page, rgfc in fkp_pages(word, table, _FC_PLCF_BTE_CHPX):
         crun = page[511]
-        if 4 * (crun + 1) + crun > 511:
-            continue
-        rgfc = struct.unpack_from(f"<{crun + 1}I", page, 0)
         for j in range(crun):
             at = 2 * page[4 * (crun + 1) + j]
             if not at or at >= 511:
                 continue
             grpprl = page[at + 1 : at + 1 + page[at]]
-            offset = _pic_location(grpprl)
+            offset = next((struct.unpack_from("<I", grpprl, k)[0] for sprm, k in sprms(grpprl)
+                           if sprm == _SPRM_PIC_LOCATION and k + 4 <= len(grpprl)), None)  # fmt: skip
             if offset is not None:
                 runs.append((rgfc[j], rgfc[j + 1], offset))
     runs.sort()
     return runs
-
-
-def _pic_location(grpprl: bytes) -> int | None:
-    i = 0
-    while i + 2 <= len(grpprl):
-        (sprm,) = struct.unpack_from("<H", grpprl, i)
-        spra = sprm >> 13
-        width = 1 + (grpprl[i + 2] if i + 2 < len(grpprl) else 0) if spra == 6 else _SPRA_SIZE[spra]
-        if sprm == _SPRM_PIC_LOCATION and i + 6 <= len(grpprl):
-            return struct.unpack_from("<I", grpprl, i + 2)[0]
-        i += 2 + width
-    return None
 
 
 def _header(buf: bytes, at: int) -> tuple[int, int, int, int] | None:

@@ -34,7 +34,8 @@ _NUMERIC = frozenset("0123456789.,-")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 #: what a lone digit is taken for when the recogniser doubts it
 _DIGIT_LIKE = frozenset("0123456789oO○０〇DlI|丨")
-_NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
+#: a reading that is a number (a table cell's value)
+NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +248,11 @@ class Engine:
         if not chars:
             return self._likeliest_digit(pred, per_step, offset)
         text = "".join(c.text for c in chars).strip()
-        if 0 < len(text) <= 4 and not _NUMBER.match(text) and not _IDEOGRAPH.search(text):
+        if 0 < len(text) <= 4 and not NUMBER.match(text) and not _IDEOGRAPH.search(text):
             masked = np.where(self._numeric, pred, 0.0)
             masked[pred.argmax(axis=1) != 0, 0] = 0.0  # where a letter was read, some digit was printed
             digits = self._greedy(masked, per_step, offset)
-            if digits and _NUMBER.match("".join(c.text for c in digits)):
+            if digits and NUMBER.match("".join(c.text for c in digits)):
                 return digits
         return chars
 

@@ -15,7 +15,6 @@ when it has no digit): one doubtful digit makes a doubtful number.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from concurrent.futures import Future
 from io import BytesIO
@@ -23,11 +22,9 @@ from io import BytesIO
 import numpy as np
 
 from .model import UNCERTAIN_BELOW, Document, ExtractionError, Line, Token
-from .ocr_engine import FAST, OcrBox, OcrSettings, engine
+from .ocr_engine import FAST, NUMBER, OcrBox, OcrSettings, engine
 from .ocr_image import prepare, rotate
 from .text_tables import PAGE_NUMBER
-
-_NUMBER = re.compile(r"^-?[\d.,]*\d[\d.,]*$")
 
 #: PDF pages are rendered at this width in pixels (about 150 dpi on A4: what scans are made at)
 RENDER_WIDTH = 1240
@@ -138,7 +135,7 @@ def _rows_of(read: list[OcrBox]) -> list[list[OcrBox]]:
 def _columns(rows: list[list[OcrBox]]) -> list[float]:
     """The x-centres where the page prints numbers: centres of number boxes clustered over every
     row holding at least three, kept where three rows or more agree."""
-    xs = sorted((b.x0 + b.x1) / 2 for r in rows for b in r if _NUMBER.match(b.text))
+    xs = sorted((b.x0 + b.x1) / 2 for r in rows for b in r if NUMBER.match(b.text))
     if not xs:
         return []
     tol = 0.5 * sorted(b.y1 - b.y0 for r in rows for b in r)[0]
@@ -160,7 +157,7 @@ def _gaps(grey: np.ndarray, read: list[OcrBox]) -> list[tuple[float, float, floa
     page's other number rows; in a row of at least three numbers, a column with no box of any
     kind but with ink that is not a rule (a rule crosses the whole band above and below the
     text) holds a value to read."""
-    rows = [r for r in _rows_of(read) if sum(1 for b in r if _NUMBER.match(b.text)) >= 3]
+    rows = [r for r in _rows_of(read) if sum(1 for b in r if NUMBER.match(b.text)) >= 3]
     cols = _columns(rows)
     if len(cols) < 2:
         return []
@@ -168,7 +165,7 @@ def _gaps(grey: np.ndarray, read: list[OcrBox]) -> list[tuple[float, float, floa
     h_img, w_img = grey.shape
     out = []
     for row in rows:
-        nums = [b for b in row if _NUMBER.match(b.text)]
+        nums = [b for b in row if NUMBER.match(b.text)]
         left, right = min(b.x0 for b in nums), max(b.x1 for b in nums)
         span = right - left
         h = int(np.median([b.y1 - b.y0 for b in nums]))
@@ -211,18 +208,18 @@ def ocr_page(
     """One page image (RGB) → its lines.  ``unit_scale``: image pixels per output unit."""
     eng = engine(settings or SETTINGS)
     grey, f, _ = prepare(rgb)
-    boxes = eng.detect(np.dstack([grey] * 3))
+    boxes = eng.detect(grey)
     if boxes and _upright(boxes):
         grey = np.ascontiguousarray(np.rot90(grey, -1))  # turned 90° either way: try clockwise first
-        boxes = eng.detect(np.dstack([grey] * 3))
+        boxes = eng.detect(grey)
     img = np.dstack([grey] * 3)
     if boxes and eng.upside_down(img, boxes):
         grey = rotate(grey, 180)
         img = np.dstack([grey] * 3)
-        boxes = eng.detect(img)
+        boxes = eng.detect(grey)
     read = _drop_specks(eng.recognise(img, boxes))
     if found := _gaps(grey, read):  # read again where the detector missed a value
-        read += [b for b in eng.recognise(img, found) if _NUMBER.match(b.text)]
+        read += [b for b in eng.recognise(img, found) if NUMBER.match(b.text)]
     return _lines(read, page_no, unit_scale * f, unit)
 
 

@@ -56,3 +56,13 @@ def cut_pages(rgb: np.ndarray) -> list[np.ndarray]:
             pages.append(np.ascontiguousarray(rgb[top:bottom]))
         top = bottom + 1
     return pages
+
+
+def scanned_screenshot(html: bytes, browser_path: str, seed: int = 20) -> list:
+    """The report shot whole, cut into pages and degraded as a scan (every other page grey),
+    as PIL images: the pictures the screenshot test and its benchmark read."""
+    from tests.extract.scans import Degradation, degrade
+
+    rng = np.random.default_rng(seed)
+    return [Image.fromarray(degrade(p, Degradation.draw(rng, grey=bool(i % 2)), rng))
+            for i, p in enumerate(cut_pages(screenshot(html, browser_path)))]  # fmt: skip

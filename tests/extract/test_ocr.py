@@ -13,8 +13,9 @@ import pytest
 from extract.checks import failures
 from extract.model import FLAG_UNCERTAIN, METHOD_OCR, METHOD_PDF, STATUS_NO_TEXT, STATUS_OK
 from extract.pipeline import extract
-from tests.conftest import CORPUS, load_truth
+from tests.conftest import CORPUS
 from tests.extract.scans import Degradation, image_pdf, mixed_pdf, multipage_tiff, scan_page
+from tests.extract.truth_cells import truth_cells
 
 NAME = "js-huaian-hongze-2024"
 PDF = CORPUS / f"{NAME}.pdf"
@@ -25,13 +26,7 @@ if not PDF.exists():
 
 
 def _truth() -> dict[tuple[str, str, str], float | int | None]:
-    truth = load_truth(CORPUS / f"{NAME}.truth.json")
-    return {
-        (t, r, c): v
-        for t, rows in truth["tables"].items()
-        for r, cols in rows.items()
-        for c, v in cols.items()
-    }
+    return truth_cells(NAME)
 
 
 def _score(ex, want) -> tuple[int, dict, dict]:
